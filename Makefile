@@ -1,0 +1,99 @@
+# unclause — every target bootstraps .venv on a fresh machine (CPU torch pinned, no CUDA).
+# `make help` lists the stages.
+
+PY       ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+UNCLAUSE := $(BIN)/unclause
+CORPUS   ?= ../shared/corpus
+SOURCES  ?= $(CORPUS)/unga $(CORPUS)/ecosoc
+DATA     := data/processed/clauses
+
+# Offline, quiet, deterministic: no hub downloads, no telemetry.
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
+export HF_DATASETS_OFFLINE=1
+export MLFLOW_DISABLE_TELEMETRY=true
+export DO_NOT_TRACK=true
+export RAY_USAGE_STATS_ENABLED=0
+export SPARK_LOCAL_IP=127.0.0.1
+export TOKENIZERS_PARALLELISM=false
+export PYTHONHASHSEED=0
+
+# The default experiments of `make run` (configs/experiment/NAME.yaml): registered ones compete
+# for @champion on validation; debug-size ones are evaluated on samples, so they only log.
+EXPERIMENTS ?= clause_type_rules clause_type_linear clause_type_crf \
+               action_phrase_rules action_phrase_linear action_phrase_crf
+DEBUG_EXPERIMENTS ?= clause_type_transformer_debug
+
+.PHONY: help venv data run experiments compare test lint bench ui full-transformer system-deps clean
+
+help: ## list the stages
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock constraints.txt
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -c constraints.txt -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@if $(BIN)/pip list 2>/dev/null | grep -qi '^nvidia-'; then \
+	  echo "error: a CUDA package slipped in (pip list shows nvidia-*); pin torch==2.13.0" >&2; exit 1; fi
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create .venv and install everything (≈ 4 min the first time)
+
+system-deps: ## Debian packages the tests use (headless Chromium), when running as root
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; the HTML view test will be skipped" >&2; \
+	  else echo "note: chromium not installed; the HTML view test will be skipped" >&2; fi; fi
+
+$(DATA)/manifest.json: $(STAMP)
+	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
+
+data: $(STAMP) ## build the clause dataset and data card from ../shared/corpus
+	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
+
+experiments: $(STAMP) $(DATA)/manifest.json
+	@for e in $(EXPERIMENTS); do \
+	  $(UNCLAUSE) run configs/experiment/$$e.yaml --register || exit $$?; done
+	@for e in $(DEBUG_EXPERIMENTS); do \
+	  $(UNCLAUSE) run configs/experiment/$$e.yaml || exit $$?; done
+
+run: $(STAMP) ## main job: build data, run + register the default experiments, compare
+	$(MAKE) --no-print-directory data
+	$(MAKE) --no-print-directory experiments
+	$(UNCLAUSE) compare
+	$(UNCLAUSE) evaluate models:/clause-type@champion models:/action-phrase@champion \
+	  --data $(DATA)/test.parquet --out reports/champions
+	@echo ""
+	@echo "Results: MLflow UI  →  make ui   (mlflow ui --backend-store-uri sqlite:///experiments/mlflow.db)"
+	@echo "         champions  →  models:/clause-type@champion, models:/action-phrase@champion"
+	@echo "         report     →  reports/champions/report.md ; data card → data/README.md"
+
+full-transformer: $(STAMP) $(DATA)/manifest.json ## the transformer experiment at full size (slow on CPU)
+	$(UNCLAUSE) run configs/experiment/clause_type_transformer.yaml --register
+
+compare: $(STAMP) ## comparison table of the latest runs
+	$(UNCLAUSE) compare
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check pipelines tests benchmarks notebooks
+
+test: $(STAMP) system-deps ## lint + the whole test suite
+	$(BIN)/ruff check pipelines tests benchmarks notebooks
+	$(BIN)/python -m pytest -q -ra
+
+bench: $(STAMP) $(DATA)/manifest.json ## speed and memory benchmarks (print figures)
+	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_annotate.py
+
+ui: $(STAMP) ## MLflow UI on http://127.0.0.1:5000
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///experiments/mlflow.db --host 127.0.0.1 --port 5000
+
+clean: ## remove built data, runs and reports (keeps .venv)
+	rm -rf data/processed experiments/mlflow.db experiments/artifacts reports

@@ -1,0 +1,1 @@
+"""unclause: learn the grammar of UN documents."""

@@ -1,0 +1,51 @@
+"""`unclause data build`: the dataset, its data card, and its MLflow dataset record."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from pipelines.corpus.readers import OnError
+from pipelines.datacard import render_datacard
+from pipelines.dataset import BuildResult, build_dataset
+from pipelines.io import atomic_open
+from pipelines.schema import Document
+
+log = logging.getLogger(__name__)
+
+
+def log_build(result: BuildResult, card: Path) -> str:
+    """One MLflow run in experiment ``unclause-data`` recording the dataset and its card."""
+    import mlflow
+
+    from pipelines import tracking
+
+    tracking.setup("unclause-data")
+    with mlflow.start_run(run_name=f"build-{result.digest}",
+                          tags={"dataset.digest": result.digest}) as run:
+        counts = result.counts()
+        mlflow.log_metrics({**{k: float(v) for k, v in counts.items()},
+                            "build_seconds": result.seconds,
+                            "label_warnings": float(len(result.report.warnings))})
+        for split, part in result.frame.groupby("split"):
+            tracking.log_dataset(part, f"clauses-{split}", result.digest,
+                                 str(result.out_dir.resolve()), str(split))
+        mlflow.log_artifact(str(card))
+        mlflow.log_artifact(str(result.out_dir / "manifest.json"))
+        return run.info.run_id
+
+
+def run_build(sources: list[Path], out_dir: Path, card: Path, seed: int = 13,
+              on_error: OnError = "skip", track: bool = True,
+              progress: Callable[[Document], None] | None = None) -> BuildResult:
+    """Build the dataset, write the data card atomically, and log the build if ``track``."""
+    result = build_dataset(sources, out_dir, seed=seed, on_error=on_error, progress=progress)
+    text = render_datacard(result.frame, result.digest, result.report.skipped,
+                           result.report.warnings, result.seconds, [str(s) for s in sources])
+    with atomic_open(card) as fh:
+        fh.write(text)
+    if track:
+        run_id = log_build(result, card)
+        log.info("logged the build as MLflow run %s (experiment unclause-data)", run_id)
+    return result

@@ -1,0 +1,208 @@
+"""The `unclause` command line: data, run, sweep, compare, evaluate, annotate.
+
+User mistakes (bad paths, configs, inputs, unreachable servers) end in one clear message and
+exit status 2, never a traceback; ``--verbose`` shows debug logging.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.errors import UnclauseError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Learn the grammar of UN documents: clause types and action phrases.")
+data_app = typer.Typer(no_args_is_help=True, help="Build and fetch the clause dataset.")
+app.add_typer(data_app, name="data")
+console = Console(stderr=True)
+out = Console()
+log = logging.getLogger("pipelines.cli")
+
+DEFAULT_SOURCES = [Path("../shared/corpus/unga"), Path("../shared/corpus/ecosoc")]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="debug logging")] = False
+         ) -> None:
+    from pipelines.logging_setup import configure
+
+    configure(verbose)
+
+
+@data_app.command("build")
+def data_build(
+    source: Annotated[list[Path] | None, typer.Option(
+        "--source", "-s", help="file, folder or .tar.xz/.zip archive (repeatable); default: "
+                               "../shared/corpus/unga and ../shared/corpus/ecosoc")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="output folder")] = Path(
+        "data/processed/clauses"),
+    card: Annotated[Path, typer.Option(help="data card to (re)write")] = Path("data/README.md"),
+    seed: Annotated[int, typer.Option(help="split seed")] = 13,
+    on_error: Annotated[str, typer.Option(help="skip: report bad inputs and go on; stop: "
+                                               "fail at the first")] = "skip",
+    track: Annotated[bool, typer.Option(help="log the build to MLflow as a dataset")] = True,
+) -> None:
+    """Read UN documents, label clauses from their structure, split by document, write Parquet."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from pipelines.build import run_build
+
+    if on_error not in {"skip", "stop"}:
+        raise UnclauseError(f"--on-error must be skip or stop, not '{on_error}'")
+    sources = source or DEFAULT_SOURCES
+    with Progress(SpinnerColumn(), TextColumn("[bold]reading[/] {task.description}"),
+                  BarColumn(bar_width=None), TextColumn("{task.completed:,} documents"),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def tick(doc: object) -> None:
+            progress.update(task, advance=1, description=str(getattr(doc, "doc_id", "")))
+
+        result = run_build(sources, out_dir, card, seed, on_error, track, tick)  # type: ignore[arg-type]
+    counts = result.counts()
+    out.print(f"[green]built[/] {counts['clauses']:,} clauses from {counts['documents']:,} "
+              f"documents in {result.seconds:.1f} s → {out_dir}  (digest {result.digest})")
+    out.print(f"read {result.report.items:,} source items; skipped {counts['skipped']}; "
+              f"label warnings {len(result.report.warnings)}; data card: {card}")
+    for name, reason in result.report.skipped[:20]:
+        console.print(f"[yellow]skipped[/] {name}: {reason}")
+    if len(result.report.skipped) > 20:
+        console.print(f"… {len(result.report.skipped) - 20} more in the data card")
+
+
+@data_app.command("fetch")
+def data_fetch(
+    dest: Annotated[Path, typer.Option(help="where to put the archives")] = Path("data/raw"),
+) -> None:
+    """Download the public UNxml GA and ECOSOC resolution archives (needs internet)."""
+    from pipelines.fetch import fetch_corpus
+
+    paths = fetch_corpus(dest)
+    out.print("fetched: " + ", ".join(str(p) for p in paths))
+    out.print(f"build with: unclause data build --source {dest}")
+
+
+@app.command("run")
+def run(
+    config: Annotated[str, typer.Argument(help="configs/experiment/NAME.yaml (or NAME)")],
+    overrides: Annotated[list[str] | None, typer.Argument(help="key=value overrides")] = None,
+    register: Annotated[bool, typer.Option(help="register; move @champion if better on "
+                                                "validation")] = False,
+) -> None:
+    """Run one experiment as one MLflow run."""
+    from pipelines.config import load_config
+    from pipelines.runner import run_experiment
+
+    cfg = load_config(config, overrides or [])
+    result = run_experiment(cfg, register=register, config_path=config)
+    print_result(result)
+
+
+def print_result(result: object) -> None:
+    m = result.metrics  # type: ignore[attr-defined]
+    cfg = result.config  # type: ignore[attr-defined]
+    primary = result.primary  # type: ignore[attr-defined]
+    out.print(f"[bold]{cfg.name}[/] ({cfg.task}, {cfg.model.family}) run "
+              f"{result.run_id}: val {primary} {m.get(f'val/{primary}', float('nan')):.4f}, "  # type: ignore[attr-defined]
+              f"test {primary} {m.get(f'test/{primary}', float('nan')):.4f}, "
+              f"train {result.train_seconds:.1f} s, {result.throughput:,.0f} clauses/s")  # type: ignore[attr-defined]
+    reg = result.registration  # type: ignore[attr-defined]
+    if reg:
+        verdict = "now @champion" if reg["promoted"] else (
+            "tie: champion kept" if reg["tie"] else "champion kept (better)")
+        out.print(f"  registered {reg['model_name']} v{reg['version']}: {verdict}")
+
+
+@app.command("sweep")
+def sweep(
+    config: Annotated[str, typer.Argument(help="experiment config")],
+    grid: Annotated[list[str], typer.Argument(help="key=v1,v2,… (one or more)")],
+    register: Annotated[bool, typer.Option(help="register the best child")] = False,
+) -> None:
+    """Grid sweep: one parent MLflow run with a nested run per combination."""
+    from pipelines.sweep import run_sweep
+
+    best = run_sweep(config, grid, register=register)
+    out.print(f"best: {best}")
+
+
+@app.command("compare")
+def compare(
+    experiment: Annotated[str, typer.Option(help="MLflow experiment")] = "unclause",
+    last: Annotated[int, typer.Option(help="latest runs per (task, name)")] = 1,
+) -> None:
+    """Print a comparison table of the latest runs per task and experiment name."""
+    from pipelines.compare import comparison_frame
+
+    frame = comparison_frame(experiment, last)
+    print_table(frame, f"unclause runs — experiment '{experiment}'")
+
+
+def print_table(frame: object, title: str) -> None:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    table = Table(title=title)
+    for col in frame.columns:
+        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row])
+    out.print(table)
+
+
+def _register_stage_commands() -> None:
+    """Commands defined next to their stage (kept out of this file to keep it thin)."""
+    import importlib
+
+    for module, name in (("pipelines.commands.evaluate", "evaluate"),
+                         ("pipelines.commands.annotate", "annotate"),
+                         ("pipelines.commands.labelstudio", "labelstudio")):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        if hasattr(mod, "app"):
+            app.add_typer(mod.app, name=name)
+        else:
+            app.command(name)(mod.command)
+
+
+_register_stage_commands()
+
+
+def entrypoint() -> None:
+    """Console script: run the app, turning user errors into one clear message."""
+    try:
+        app(standalone_mode=False)
+    except UnclauseError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors come here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    entrypoint()

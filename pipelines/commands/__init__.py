@@ -1,0 +1,1 @@
+"""Typer commands that live beside their stage (evaluate, annotate, labelstudio…)."""

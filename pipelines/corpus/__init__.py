@@ -1,0 +1,1 @@
+"""Reading real documents into Documents and Clauses: sources, readers, segmenter, labels."""

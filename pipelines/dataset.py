@@ -1,0 +1,232 @@
+"""The clause dataset: documents → one row per clause → document-level splits → Parquet.
+
+Pure parts (``documents_to_frame``, ``add_splits``, ``dataset_digest``) are separate from the
+I/O (``build_dataset``, ``load_clauses``) so each is testable on a three-row fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipelines.corpus.readers import OnError, ReadReport, read_documents
+from pipelines.corpus.sources import SourceItem
+from pipelines.errors import UnclauseError
+from pipelines.io import atomic_dir
+from pipelines.schema import CLAUSE_COLUMNS, Document
+from pipelines.split import SPLITS, assign_splits
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OUT = Path("data/processed/clauses")
+MANIFEST = "manifest.json"
+#: columns after CLAUSE_COLUMNS, in this order
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "date", "section", "number", "n_subitems", "phrase_missing", "committee", "agenda_item",
+    "adoption", "votes_for", "votes_against", "votes_abstaining", "source", "fmt",
+)
+METADATA_FIELDS = ("committee", "agenda_item", "adoption", "votes_for", "votes_against",
+                   "votes_abstaining")
+
+
+def is_metadata_source(path: str | Path) -> bool:
+    """True for the corpus metadata files (``unga/metadata.tar.xz`` or a ``metadata`` folder)."""
+    return "metadata" in Path(path).name.lower()
+
+
+def documents_to_frame(docs: Iterable[Document]) -> pd.DataFrame:
+    """One row per clause with the dataset's columns (``split`` still empty)."""
+    rows: list[dict[str, Any]] = []
+    for doc in docs:
+        meta = doc.metadata
+        for clause in doc.clauses:
+            extra = clause.extra
+            rows.append({
+                "doc_id": doc.doc_id, "para_id": clause.para_id, "body": doc.body,
+                "session": doc.session, "text": clause.text, "type": clause.type,
+                "action_phrase": clause.action_phrase, "action_lemma": clause.action_lemma,
+                "split": None, "date": doc.date, "section": clause.section,
+                "number": clause.number, "n_subitems": int(extra.get("n_subitems", 0) or 0),
+                "phrase_missing": bool(extra.get("phrase_missing", False)),
+                **{k: meta.get(k) for k in METADATA_FIELDS},
+                "source": doc.source, "fmt": doc.fmt,
+            })
+    frame = pd.DataFrame(rows, columns=[*CLAUSE_COLUMNS, *EXTRA_COLUMNS])
+    for col in ("votes_for", "votes_against", "votes_abstaining"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
+    for col in ("para_id", "n_subitems"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("body", "session", "date", "committee", "agenda_item", "adoption"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def add_splits(frame: pd.DataFrame, seed: int = 13,
+               fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> pd.DataFrame:
+    """Assign every document (all its clauses) to one split, stratified by body and session."""
+    docs = frame.drop_duplicates("doc_id")
+    strata = (docs["body"].fillna("?") + "/" + docs["session"].fillna("?")).tolist()
+    mapping = assign_splits(zip(docs["doc_id"], strata, strict=True), fractions, seed)
+    return frame.assign(split=frame["doc_id"].map(mapping))
+
+
+def dataset_digest(frame: pd.DataFrame) -> str:
+    """A content digest over the labelled text and splits (order-independent across docs)."""
+    import hashlib
+
+    cols = ["doc_id", "para_id", "text", "type", "action_phrase", "action_lemma", "split"]
+    ordered = frame.sort_values(["doc_id", "para_id"], kind="stable")[cols].astype(str)
+    hashes = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
+    return hashlib.sha256(hashes.tobytes()).hexdigest()[:16]
+
+
+@dataclass
+class BuildResult:
+    """What a build read, skipped and wrote."""
+
+    frame: pd.DataFrame
+    out_dir: Path
+    digest: str
+    report: ReadReport
+    seconds: float
+    metadata_records: int = 0
+    unmatched_metadata: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        f = self.frame
+        return {"documents": int(f["doc_id"].nunique()), "clauses": len(f),
+                "skipped": len(self.report.skipped), "source_items": self.report.items}
+
+
+def _join_metadata(docs: Iterable[Document], meta: dict[str, dict[str, Any]],
+                   matched: list[int]) -> Iterable[Document]:
+    from pipelines.corpus.metadata import join_metadata
+
+    for doc in docs:
+        if doc.doc_id in meta:
+            join_metadata(doc, meta[doc.doc_id])
+            matched[0] += 1
+        yield doc
+
+
+def build_dataset(
+    sources: list[Path],
+    out_dir: Path = DEFAULT_OUT,
+    seed: int = 13,
+    on_error: OnError = "skip",
+    progress: Callable[[Document], None] | None = None,
+) -> BuildResult:
+    """Read ``sources`` (files, folders, archives), label, split and write Parquet atomically.
+
+    Metadata sources (names containing ``metadata``) are joined onto documents by symbol.
+    Writes ``train/validation/test.parquet`` and ``manifest.json`` into ``out_dir``.
+    """
+    start = time.perf_counter()
+    meta_paths = [p for p in sources if is_metadata_source(p)]
+    doc_paths = [p for p in sources if not is_metadata_source(p)]
+    if not doc_paths:
+        raise UnclauseError("no document sources given",
+                            "pass --source PATH (files, folders or archives of UN documents)")
+    meta: dict[str, dict[str, Any]] = {}
+    if meta_paths:
+        from pipelines.corpus.metadata import load_metadata
+
+        meta = load_metadata(meta_paths)
+    report = ReadReport()
+
+    def include(item: SourceItem) -> bool:
+        return not item.member.lower().endswith((".json", ".jpg", ".png", ".gif", ".css"))
+
+    docs = read_documents(doc_paths, on_error=on_error, report=report, include=include)
+    matched = [0]
+    stream = _join_metadata(docs, meta, matched) if meta else docs
+    collected: list[Document] = []
+    seen: set[str] = set()
+    for doc in stream:
+        if doc.doc_id in seen:
+            report.skip(doc.source, f"duplicate document id {doc.doc_id} (kept the first)")
+            continue
+        seen.add(doc.doc_id)
+        collected.append(doc)
+        if progress:
+            progress(doc)
+    if not collected:
+        raise UnclauseError("no documents could be read from the sources",
+                            "check the paths; the skipped list above says why each failed")
+    frame = add_splits(documents_to_frame(collected), seed=seed)
+    digest = dataset_digest(frame)
+    out_dir = Path(out_dir)
+    files: list[Path] = []
+    with atomic_dir(out_dir) as tmp:
+        for split in SPLITS:
+            part = frame[frame["split"] == split].reset_index(drop=True)
+            part.to_parquet(tmp / f"{split}.parquet", index=False)
+            files.append(out_dir / f"{split}.parquet")
+        manifest = {
+            "digest": digest, "seed": seed, "sources": [str(p) for p in sources],
+            "documents": int(frame["doc_id"].nunique()), "clauses": len(frame),
+            "per_split": {s: int((frame["split"] == s).sum()) for s in SPLITS},
+            "skipped": [{"source": n, "reason": r} for n, r in report.skipped],
+            "warnings": len(report.warnings),
+            "metadata_records": len(meta), "metadata_matched": matched[0],
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return BuildResult(frame=frame, out_dir=out_dir, digest=digest, report=report,
+                       seconds=time.perf_counter() - start, metadata_records=len(meta),
+                       unmatched_metadata=len(meta) - matched[0], files=files)
+
+
+def load_clauses(path: str | Path = DEFAULT_OUT, splits: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read the clause dataset (a built folder, one Parquet file, or a JSONL of clauses)."""
+    path = Path(path)
+    if not path.exists():
+        raise UnclauseError(f"clause dataset not found: {path}",
+                            "run `unclause data build` (or `make data`) first")
+    if path.is_file() and path.suffix in {".jsonl", ".ndjson"}:
+        frame = pd.read_json(path, lines=True, dtype=False)
+    elif path.is_file():
+        frame = pd.read_parquet(path)
+    else:
+        wanted = list(splits) if splits else list(SPLITS)
+        parts = [pd.read_parquet(path / f"{s}.parquet") for s in wanted
+                 if (path / f"{s}.parquet").exists()]
+        if not parts:
+            raise UnclauseError(f"{path} holds no split files ({', '.join(wanted)}.parquet)",
+                                "run `unclause data build` to rebuild it")
+        return pd.concat(parts, ignore_index=True)
+    if splits is not None and "split" in frame.columns:
+        frame = frame[frame["split"].isin(list(splits))].reset_index(drop=True)
+    return frame
+
+
+def read_manifest(path: str | Path = DEFAULT_OUT) -> dict[str, Any]:
+    """The build manifest (digest, counts, skipped) of a built dataset folder."""
+    file = Path(path) / MANIFEST
+    return json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
+
+
+def sample_documents(frame: pd.DataFrame, max_clauses: int, seed: int = 13) -> pd.DataFrame:
+    """Whole documents, in a seeded random order, until at least ``max_clauses`` clauses."""
+    if len(frame) <= max_clauses:
+        return frame
+    import numpy as np
+
+    doc_ids = frame["doc_id"].drop_duplicates().to_numpy()
+    order = np.random.default_rng(seed).permutation(len(doc_ids))
+    sizes = frame.groupby("doc_id", sort=False).size()
+    picked, total = [], 0
+    for i in order:
+        picked.append(doc_ids[i])
+        total += int(sizes[doc_ids[i]])
+        if total >= max_clauses:
+            break
+    return frame[frame["doc_id"].isin(set(picked))].reset_index(drop=True)

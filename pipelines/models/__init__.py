@@ -1,0 +1,1 @@
+"""Model families behind one protocol (see ``base.ClauseModel``)."""

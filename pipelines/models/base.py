@@ -1,0 +1,133 @@
+"""The one protocol every model family implements, and the registry that builds them.
+
+A model is fitted on a clause table and predicts on clauses *in document order* (rows grouped
+by ``doc_id`` and sorted by ``para_id``), so it may use document context: position, neighbours,
+the fact that preambles precede operative parts.
+
+Output columns of ``predict`` (same index as the input):
+
+* task ``clause-type``: ``type``, ``type_score`` (probability of the predicted type) and
+  ``proba_<label>`` for every label in ``CLAUSE_TYPES``;
+* task ``action-phrase``: ``action_phrase`` (exact substring of ``text`` or None),
+  ``action_lemma``, ``action_start``, ``action_end`` (character offsets, -1 when None).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import pandas as pd
+
+from pipelines.config import ModelConfig
+from pipelines.errors import UnclauseError
+from pipelines.schema import CLAUSE_TYPES
+
+#: family name → "module:Class"
+FAMILY_CLASSES: dict[str, str] = {
+    "rules": "pipelines.models.rules:RulesModel",
+    "linear": "pipelines.models.linear:LinearModel",
+    "crf": "pipelines.models.crf:CRFModel",
+    "transformer": "pipelines.models.transformer:TransformerModel",
+}
+META_FILE = "unclause_model.json"
+TYPE_OUTPUTS: tuple[str, ...] = ("type", "type_score", *(f"proba_{t}" for t in CLAUSE_TYPES))
+PHRASE_OUTPUTS: tuple[str, ...] = ("action_phrase", "action_lemma", "action_start", "action_end")
+INPUT_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "text")
+
+
+class ClauseModel(ABC):
+    """Fit on a clause table, predict on ordered clauses, save to and load from a folder."""
+
+    family: ClassVar[str]
+
+    def __init__(self, config: ModelConfig, task: str, seed: int = 13) -> None:
+        self.config = config
+        self.task = task
+        self.seed = seed
+        self.labels: tuple[str, ...] = CLAUSE_TYPES
+
+    @abstractmethod
+    def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
+        """Learn from ``train`` (gold columns ``type`` / ``action_phrase`` present)."""
+
+    @abstractmethod
+    def predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
+        """Predict for every row; see the module docstring for the output columns."""
+
+    @abstractmethod
+    def save_state(self, path: Path) -> None:
+        """Write everything needed to predict into the folder ``path``."""
+
+    @classmethod
+    @abstractmethod
+    def load_state(cls, path: Path, config: ModelConfig, task: str, seed: int) -> Self:
+        """Rebuild a fitted model from ``save_state``'s folder."""
+
+    # ------------------------------------------------------------------ common
+
+    def output_columns(self) -> tuple[str, ...]:
+        return TYPE_OUTPUTS if self.task == "clause-type" else PHRASE_OUTPUTS
+
+    def save(self, path: str | Path) -> Path:
+        """Save state plus a small JSON that names family, task, config and labels."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.save_state(path)
+        meta = {"family": self.family, "task": self.task, "seed": self.seed,
+                "labels": list(self.labels), "config": self.config.model_dump(mode="json")}
+        (path / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        return path
+
+    def describe(self) -> dict[str, Any]:
+        """Extra facts worth logging (vocabulary sizes, lexicon size…)."""
+        return {}
+
+
+def model_class(family: str) -> type[ClauseModel]:
+    """The class implementing ``family``."""
+    if family not in FAMILY_CLASSES:
+        raise UnclauseError(f"unknown model family '{family}'",
+                            f"use one of: {', '.join(FAMILY_CLASSES)}")
+    module, _, name = FAMILY_CLASSES[family].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def build_model(config: ModelConfig, task: str, seed: int = 13) -> ClauseModel:
+    """A fresh, unfitted model for ``config.family`` and ``task``."""
+    return model_class(config.family)(config, task, seed)
+
+
+def load_model(path: str | Path) -> ClauseModel:
+    """Load a model saved with ``ClauseModel.save``."""
+    from pydantic import TypeAdapter
+
+    path = Path(path)
+    meta_path = path / META_FILE
+    if not meta_path.exists():
+        raise UnclauseError(f"{path} is not a saved unclause model (no {META_FILE})",
+                            "pass the folder written by ClauseModel.save or a models:/ URI")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    config = TypeAdapter(ModelConfig).validate_python(meta["config"])
+    model = model_class(meta["family"]).load_state(path, config, meta["task"], meta["seed"])
+    model.labels = tuple(meta.get("labels", CLAUSE_TYPES))
+    return model
+
+
+def document_order(clauses: pd.DataFrame) -> pd.DataFrame:
+    """Rows grouped by document (first appearance) and sorted by ``para_id`` inside each."""
+    if clauses.empty:
+        return clauses
+    first = clauses.groupby("doc_id", sort=False).ngroup()
+    return clauses.assign(_doc_order=first.values).sort_values(
+        ["_doc_order", "para_id"], kind="stable").drop(columns="_doc_order")
+
+
+def empty_phrase_frame(index: pd.Index) -> pd.DataFrame:
+    """An action-phrase output with no phrase found for every row."""
+    return pd.DataFrame({"action_phrase": pd.Series([None] * len(index), index=index, dtype=object),
+                         "action_lemma": pd.Series([None] * len(index), index=index, dtype=object),
+                         "action_start": -1, "action_end": -1}, index=index)

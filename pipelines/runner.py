@@ -1,0 +1,191 @@
+"""`unclause run`: one experiment → one MLflow run (fit ▶ evaluate ▶ log ▶ maybe register)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from pipelines import tracking
+from pipelines.config import ExperimentConfig, flatten
+from pipelines.dataset import dataset_digest, load_clauses, read_manifest, sample_documents
+from pipelines.errors import UnclauseError
+from pipelines.metrics import PRIMARY_METRIC, confusion, task_metrics
+from pipelines.models.base import build_model, document_order
+from pipelines.plots import confusion_png
+from pipelines.schema import CLAUSE_TYPES
+from pipelines.split import SPLITS
+
+log = logging.getLogger(__name__)
+METRIC_PREFIX = {"train": "train", "validation": "val", "test": "test"}
+
+
+@dataclass
+class RunResult:
+    """What one experiment produced."""
+
+    run_id: str
+    config: ExperimentConfig
+    metrics: dict[str, float]
+    train_seconds: float
+    throughput: float
+    registration: dict[str, Any] | None = None
+    artifacts: list[str] = field(default_factory=list)
+
+    @property
+    def primary(self) -> str:
+        return PRIMARY_METRIC[self.config.task]
+
+
+def load_splits(cfg: ExperimentConfig) -> dict[str, pd.DataFrame]:
+    """Train/validation/test tables for ``cfg``, filtered and (in debug) sampled by document."""
+    frame = load_clauses(cfg.data.path)
+    if cfg.data.bodies:
+        frame = frame[frame["body"].isin(cfg.data.bodies)]
+    if cfg.data.drop_other_sections and "section" in frame.columns:
+        frame = frame[~frame["section"].isin(cfg.data.drop_other_sections)]
+    frame = frame[frame["type"].isin(CLAUSE_TYPES)]
+    splits = {s: document_order(frame[frame["split"] == s]).reset_index(drop=True) for s in SPLITS}
+    if splits["train"].empty:
+        raise UnclauseError(f"no training clauses in {cfg.data.path} after filtering",
+                            "check data.bodies, or rebuild with `unclause data build`")
+    if cfg.debug:
+        splits = {s: sample_documents(f, cfg.debug, cfg.seed) for s, f in splits.items()}
+    return splits
+
+
+def error_table(task: str, gold: pd.DataFrame, pred: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Misclassified clauses with their neighbours, for the error CSV."""
+    frame = gold.reset_index(drop=True).copy()
+    pred = pred.reset_index(drop=True)
+    same_doc_prev = frame["doc_id"].eq(frame["doc_id"].shift(1))
+    same_doc_next = frame["doc_id"].eq(frame["doc_id"].shift(-1))
+    frame["prev_text"] = frame["text"].shift(1).where(same_doc_prev, "")
+    frame["next_text"] = frame["text"].shift(-1).where(same_doc_next, "")
+    if task == "clause-type":
+        frame["pred_type"] = pred["type"]
+        frame["pred_score"] = pred["type_score"]
+        wrong = frame[frame["type"] != frame["pred_type"]]
+        cols = ["doc_id", "para_id", "type", "pred_type", "pred_score", "text", "prev_text",
+                "next_text"]
+    else:
+        frame["pred_phrase"] = pred["action_phrase"]
+        frame["pred_lemma"] = pred["action_lemma"]
+        gold_p = frame["action_phrase"].fillna("")
+        wrong = frame[frame["action_phrase"].notna() & (gold_p != frame["pred_phrase"].fillna(""))]
+        cols = ["doc_id", "para_id", "type", "action_phrase", "pred_phrase", "action_lemma",
+                "pred_lemma", "text", "prev_text", "next_text"]
+    return wrong[cols].head(limit)
+
+
+def run_experiment(cfg: ExperimentConfig, register: bool = False,
+                   config_path: str | None = None, nested: bool = False) -> RunResult:
+    """Fit, evaluate on every split, log everything to MLflow; optionally register."""
+    import mlflow
+
+    from pipelines.models.pyfunc import MODEL_ARTIFACT, ClausePyfunc, pip_requirements
+
+    splits = load_splits(cfg)
+    tracking.setup(cfg.experiment)
+    manifest = read_manifest(cfg.data.path)
+    full_digest = manifest.get("digest") or dataset_digest(pd.concat(splits.values()))
+    model = build_model(cfg.model, cfg.task, cfg.seed)
+    tags = {"task": cfg.task, "family": cfg.model.family, "debug": str(bool(cfg.debug)),
+            "dataset.digest": full_digest, **cfg.tags}
+    commit = tracking.git_commit()
+    if commit:
+        tags["git_commit"] = commit
+    with mlflow.start_run(run_name=cfg.name, tags=tags, nested=nested) as run, \
+            tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        mlflow.log_params({k: str(v)[:500] for k, v in flatten(cfg).items()})
+        (tmp / "config.yaml").write_text(yaml.safe_dump(cfg.model_dump(mode="json"),
+                                                        sort_keys=False), encoding="utf-8")
+        mlflow.log_artifact(str(tmp / "config.yaml"))
+        if config_path:
+            mlflow.set_tag("config_path", config_path)
+        for split, frame in splits.items():
+            tracking.log_dataset(frame, f"clauses-{split}", dataset_digest(frame),
+                                 str(Path(cfg.data.path).resolve()), split)
+        mlflow.log_params({f"data.{s}_clauses": len(f) for s, f in splits.items()}
+                          | {f"data.{s}_documents": f["doc_id"].nunique()
+                             for s, f in splits.items()})
+
+        log.info("fitting %s/%s on %d clauses", cfg.model.family, cfg.task, len(splits["train"]))
+        t0 = time.perf_counter()
+        model.fit(splits["train"], splits["validation"])
+        train_seconds = time.perf_counter() - t0
+        metrics: dict[str, float] = {"train_seconds": train_seconds}
+        for key, value in model.describe().items():
+            if isinstance(value, int | float):
+                metrics[f"model.{key}"] = float(value)
+
+        predictions: dict[str, pd.DataFrame] = {}
+        throughput = 0.0
+        for split, frame in splits.items():
+            if frame.empty:
+                continue
+            t0 = time.perf_counter()
+            pred = model.predict(frame)
+            seconds = time.perf_counter() - t0
+            predictions[split] = pred
+            if split == "test" or (split == "validation" and not throughput):
+                throughput = len(frame) / max(seconds, 1e-9)
+            for key, value in task_metrics(cfg.task, frame, pred).items():
+                metrics[f"{METRIC_PREFIX[split]}/{key}"] = value
+        metrics["inference_clauses_per_s"] = throughput
+        mlflow.log_metrics(metrics)
+
+        artifacts = []
+        for split in ("validation", "test"):
+            if split not in predictions:
+                continue
+            gold = splits[split]
+            pred = predictions[split]
+            if cfg.task == "clause-type":
+                png = confusion_png(confusion(gold["type"], pred["type"]), CLAUSE_TYPES,
+                                    tmp / f"confusion_{split}.png",
+                                    f"{cfg.name} — {split} (n={len(gold):,})")
+                mlflow.log_artifact(str(png), "plots")
+                artifacts.append(f"plots/{png.name}")
+            errors = error_table(cfg.task, gold, pred, cfg.max_errors)
+            err_csv = tmp / f"errors_{split}.csv"
+            errors.to_csv(err_csv, index=False)
+            mlflow.log_artifact(str(err_csv), "errors")
+            artifacts.append(f"errors/{err_csv.name}")
+
+        saved = model.save(tmp / "saved_model")
+        example = splits["test"].head(5)[["doc_id", "para_id", "text"]].reset_index(drop=True)
+        if example.empty:
+            example = splits["train"].head(5)[["doc_id", "para_id", "text"]]
+        from mlflow.models import infer_signature
+
+        signature = infer_signature(example, model.predict(example).reset_index(drop=True))
+        mlflow.pyfunc.log_model(
+            name="model", python_model=ClausePyfunc(), artifacts={MODEL_ARTIFACT: str(saved)},
+            signature=signature, input_example=example,
+            pip_requirements=pip_requirements(cfg.model.family))
+
+        registration = None
+        primary = PRIMARY_METRIC[cfg.task]
+        val_value = metrics.get(f"val/{primary}")
+        if register:
+            if val_value is None:
+                raise UnclauseError("cannot register: no validation metric",
+                                    "the validation split is empty; rebuild the dataset")
+            registration = tracking.register_if_better(run.info.run_id, cfg.model_name, primary,
+                                                       val_value)
+            mlflow.set_tags({"registry.version": registration["version"],
+                             "registry.promoted": registration["promoted"],
+                             "registry.tie": registration["tie"]})
+            if registration["previous_value"] is not None:
+                mlflow.log_metric("registry.previous_champion_val", registration["previous_value"])
+        return RunResult(run_id=run.info.run_id, config=cfg, metrics=metrics,
+                         train_seconds=train_seconds, throughput=throughput,
+                         registration=registration, artifacts=artifacts)

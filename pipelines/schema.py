@@ -1,0 +1,91 @@
+"""The one vocabulary of unclause: Document, Clause, ClauseType and ActionPhrase.
+
+Everything that flows between stages is one of these, or a table whose columns are
+``CLAUSE_COLUMNS``. Labels are an ordered tuple so a model can store it and name its outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class ClauseType(StrEnum):
+    """What a clause does in its document (see ../shared/docs/design.md, label definitions)."""
+
+    PREAMBULAR = "preambular"
+    OPERATIVE = "operative"
+    OTHER = "other"
+
+
+#: Ordered label list; index i of a model's probability vector is ``CLAUSE_TYPES[i]``.
+CLAUSE_TYPES: tuple[str, ...] = tuple(t.value for t in ClauseType)
+
+
+@dataclass(frozen=True)
+class ActionPhrase:
+    """A clause's opening verb phrase: surface text, canonical lemma and its character span."""
+
+    text: str
+    lemma: str
+    start: int
+    end: int
+    modifiers: tuple[str, ...] = ()
+
+
+@dataclass
+class Clause:
+    """One paragraph of a document, in document order.
+
+    ``text`` is plain text as a reader of the printed document sees it (numbering included,
+    no markup, no footnotes). Gold fields (``type``, ``action_phrase``, ``action_lemma``) are
+    ``None`` when unknown, e.g. for plain-text input that nobody has labelled.
+    """
+
+    doc_id: str
+    para_id: int
+    text: str
+    type: str | None = None
+    action_phrase: str | None = None
+    action_lemma: str | None = None
+    number: str | None = None
+    section: str | None = None
+    is_subitem: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_row(self) -> dict[str, Any]:
+        """A flat dict for tables; ``extra`` keys are merged in."""
+        row = asdict(self)
+        extra = row.pop("extra")
+        row.update({k: v for k, v in extra.items() if k not in row})
+        return row
+
+
+@dataclass
+class Document:
+    """A read document: its identity, metadata and clauses in order."""
+
+    doc_id: str
+    clauses: list[Clause]
+    source: str
+    body: str | None = None
+    session: str | None = None
+    date: str | None = None
+    fmt: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+#: Columns every clause table has, in this order (more may follow).
+CLAUSE_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "para_id",
+    "body",
+    "session",
+    "text",
+    "type",
+    "action_phrase",
+    "action_lemma",
+    "split",
+)
