@@ -15,6 +15,18 @@ class UnclauseError(Exception):
         self.hint = hint
         super().__init__(message if not hint else f"{message}\n  → {hint}")
 
+    def __reduce__(self):  # picklable across worker processes
+        return (UnclauseError._rebuild, (type(self), self.__dict__.copy()))
+
+    @staticmethod
+    def _rebuild(cls: type, state: dict) -> UnclauseError:
+        err = cls.__new__(cls)
+        err.__dict__.update(state)
+        message = state.get("message", "")
+        hint = state.get("hint")
+        Exception.__init__(err, message if not hint else f"{message}\n  → {hint}")
+        return err
+
 
 class InputError(UnclauseError):
     """A document, archive member or clause file that cannot be read."""
