@@ -51,13 +51,13 @@ system-deps: ## Debian packages the tests use (headless Chromium), when running 
 	      || echo "warning: could not install chromium; the HTML view test will be skipped" >&2; \
 	  else echo "note: chromium not installed; the HTML view test will be skipped" >&2; fi; fi
 
-$(DATA)/manifest.json: $(STAMP)
+$(DATA)/_manifest.json: $(STAMP)
 	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
 
 data: $(STAMP) ## build the clause dataset and data card from ../shared/corpus
 	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
 
-experiments: $(STAMP) $(DATA)/manifest.json
+experiments: $(STAMP) $(DATA)/_manifest.json
 	@for e in $(EXPERIMENTS); do \
 	  $(UNCLAUSE) run configs/experiment/$$e.yaml --register || exit $$?; done
 	@for e in $(DEBUG_EXPERIMENTS); do \
@@ -74,7 +74,7 @@ run: $(STAMP) ## main job: build data, run + register the default experiments, c
 	@echo "         champions  →  models:/clause-type@champion, models:/action-phrase@champion"
 	@echo "         report     →  reports/champions/report.md ; data card → data/README.md"
 
-full-transformer: $(STAMP) $(DATA)/manifest.json ## the transformer experiment at full size (slow on CPU)
+full-transformer: $(STAMP) $(DATA)/_manifest.json ## the transformer experiment at full size (slow on CPU)
 	$(UNCLAUSE) run configs/experiment/clause_type_transformer.yaml --register
 
 compare: $(STAMP) ## comparison table of the latest runs
@@ -87,7 +87,7 @@ test: $(STAMP) system-deps ## lint + the whole test suite
 	$(BIN)/ruff check pipelines tests benchmarks notebooks
 	$(BIN)/python -m pytest -q -ra
 
-bench: $(STAMP) $(DATA)/manifest.json ## speed and memory benchmarks (print figures)
+bench: $(STAMP) $(DATA)/_manifest.json ## speed and memory benchmarks (print figures)
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_annotate.py

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipelines.corpus.readers import OnError
 from pipelines.datacard import render_datacard
-from pipelines.dataset import BuildResult, build_dataset
+from pipelines.dataset import MANIFEST, BuildResult, build_dataset
 from pipelines.io import atomic_open
 from pipelines.schema import Document
 
@@ -32,7 +32,7 @@ def log_build(result: BuildResult, card: Path) -> str:
             tracking.log_dataset(part, f"clauses-{split}", result.digest,
                                  str(result.out_dir.resolve()), str(split))
         mlflow.log_artifact(str(card))
-        mlflow.log_artifact(str(result.out_dir / "manifest.json"))
+        mlflow.log_artifact(str(result.out_dir / MANIFEST))
         return run.info.run_id
 
 

@@ -107,7 +107,7 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         lines += ["| source | reason |", "|---|---|"]
         lines += [f"| `{n}` | {r} |" for n, r in skipped[:200]]
         if len(skipped) > 200:
-            lines.append(f"| … | {len(skipped) - 200} more in manifest.json |")
+            lines.append(f"| … | {len(skipped) - 200} more in _manifest.json |")
     else:
         lines.append("Nothing was skipped: every source item was parsed.")
     lines += ["", "## Label warnings", ""]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.corpus.metadata import join_metadata, load_metadata
 from pipelines.corpus.readers import OnError, ReadReport, read_documents
 from pipelines.corpus.sources import SourceItem
 from pipelines.errors import UnclauseError
@@ -26,7 +27,7 @@ from pipelines.split import SPLITS, assign_splits
 log = logging.getLogger(__name__)
 
 DEFAULT_OUT = Path("data/processed/clauses")
-MANIFEST = "manifest.json"
+MANIFEST = "_manifest.json"  # leading _ : pyarrow and datasets skip it
 #: columns after CLAUSE_COLUMNS, in this order
 EXTRA_COLUMNS: tuple[str, ...] = (
     "date", "section", "number", "n_subitems", "phrase_missing", "committee", "agenda_item",
@@ -106,17 +107,6 @@ class BuildResult:
                 "skipped": len(self.report.skipped), "source_items": self.report.items}
 
 
-def _join_metadata(docs: Iterable[Document], meta: dict[str, dict[str, Any]],
-                   matched: list[int]) -> Iterable[Document]:
-    from pipelines.corpus.metadata import join_metadata
-
-    for doc in docs:
-        if doc.doc_id in meta:
-            join_metadata(doc, meta[doc.doc_id])
-            matched[0] += 1
-        yield doc
-
-
 def _skip_member(item: SourceItem) -> bool:
     return not item.member.lower().endswith((".json", ".jpg", ".png", ".gif", ".css"))
 
@@ -188,7 +178,7 @@ def build_dataset(
     """Read ``sources`` (files, folders, archives), label, split and write Parquet atomically.
 
     Metadata sources (names containing ``metadata``) are joined onto documents by symbol.
-    Writes ``train/validation/test.parquet`` and ``manifest.json`` into ``out_dir``.
+    Writes ``train/validation/test.parquet`` and ``_manifest.json`` into ``out_dir``.
     """
     start = time.perf_counter()
     meta_paths = [p for p in sources if is_metadata_source(p)]
@@ -198,22 +188,20 @@ def build_dataset(
     if not doc_paths:
         raise UnclauseError("no document sources given",
                             "pass --source PATH (files, folders or archives of UN documents)")
-    meta: dict[str, dict[str, Any]] = {}
-    if meta_paths:
-        from pipelines.corpus.metadata import load_metadata
-
-        meta = load_metadata(meta_paths)
+    meta = load_metadata(meta_paths) if meta_paths else {}
     report = ReadReport()
     docs = read_parallel(doc_paths, on_error, report, workers)
-    matched = [0]
-    stream = _join_metadata(docs, meta, matched) if meta else docs
     collected: list[Document] = []
     seen: set[str] = set()
-    for doc in stream:
+    matched = 0
+    for doc in docs:
         if doc.doc_id in seen:
             report.skip(doc.source, f"duplicate document id {doc.doc_id} (kept the first)")
             continue
         seen.add(doc.doc_id)
+        if doc.doc_id in meta:
+            join_metadata(doc, meta[doc.doc_id])
+            matched += 1
         collected.append(doc)
         if progress:
             progress(doc)
@@ -235,13 +223,13 @@ def build_dataset(
             "per_split": {s: int((frame["split"] == s).sum()) for s in SPLITS},
             "skipped": [{"source": n, "reason": r} for n, r in report.skipped],
             "warnings": len(report.warnings),
-            "metadata_records": len(meta), "metadata_matched": matched[0],
+            "metadata_records": len(meta), "metadata_matched": matched,
             "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return BuildResult(frame=frame, out_dir=out_dir, digest=digest, report=report,
                        seconds=time.perf_counter() - start, metadata_records=len(meta),
-                       unmatched_metadata=len(meta) - matched[0], files=files)
+                       unmatched_metadata=len(meta) - matched, files=files)
 
 
 def load_clauses(path: str | Path = DEFAULT_OUT, splits: Iterable[str] | None = None) -> pd.DataFrame:
