@@ -1,0 +1,177 @@
+"""JSONL reader: one ready clause per line, ``{"doc_id", "para_id", "text", …}``, in order.
+
+Consecutive lines with the same ``doc_id`` form one Document. Gold fields (``type``,
+``action_phrase``, ``action_lemma``) and the other Clause fields (``number``, ``section``,
+``is_subitem``) are mapped when their values fit; every other field is kept in
+``Clause.extra`` so a round trip (annotate) keeps it. :func:`iter_clause_records` streams
+huge files line by line for the annotate command.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+from pipelines.corpus.sources import SourceItem
+from pipelines.corpus.text import doc_id_for
+from pipelines.errors import InputError
+from pipelines.schema import CLAUSE_TYPES, Clause, Document
+
+log = logging.getLogger(__name__)
+
+OnError = Literal["skip", "stop"]
+
+RECORD_HINT = ('each line must be one JSON object with at least a "text" field, e.g. '
+               '{"doc_id": "A_RES_1_1", "para_id": 0, "text": "Recalling its resolution 1/1,"}')
+#: Fields that become Clause attributes (when their values have the right type).
+MAPPED_FIELDS = ("doc_id", "para_id", "text", "type", "action_phrase", "action_lemma",
+                 "number", "section", "is_subitem")
+#: Record fields that describe the whole document.
+DOCUMENT_FIELDS = ("body", "session", "date")
+
+
+class BadRecord(ValueError):
+    """A line that is not a usable clause record; ``str()`` says why, naming the line."""
+
+
+def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
+    """One line → its record (unchanged), ``None`` for a blank line; ``BadRecord`` if unusable."""
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = bytes(raw).decode("utf-8-sig" if line_no == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRecord(f"line {line_no}: not UTF-8 (byte 0x{raw[exc.start]:02x} at "
+                            f"column {exc.start + 1})") from None
+    elif line_no == 1:
+        raw = raw.lstrip("\ufeff")
+    line = raw.strip()
+    if not line:
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadRecord(f"line {line_no}: not valid JSON ({exc.msg} at column {exc.colno})"
+                        ) from None
+    except RecursionError:
+        raise BadRecord(f"line {line_no}: not valid JSON (nested too deeply)") from None
+    if not isinstance(record, dict):
+        raise BadRecord(f"line {line_no}: not a JSON object but a {type(record).__name__}")
+    if "text" not in record:
+        raise BadRecord(f"line {line_no}: missing field 'text'")
+    text = record["text"]
+    if not isinstance(text, str):
+        raise BadRecord(f"line {line_no}: field 'text' must be a string, "
+                        f"not {type(text).__name__}")
+    if not text.strip():
+        raise BadRecord(f"line {line_no}: field 'text' is empty")
+    doc_id = record.get("doc_id")
+    if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
+        raise BadRecord(f"line {line_no}: field 'doc_id' must be a string")
+    if "para_id" in record and record["para_id"] is not None and _as_int(record["para_id"]) is None:
+        raise BadRecord(f"line {line_no}: field 'para_id' must be a whole number, "
+                        f"not {record['para_id']!r}")
+    return record
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def iter_clause_records(
+    lines: Iterable[str | bytes],
+    name: str,
+    on_error: OnError = "stop",
+    skipped: list[tuple[int, str]] | None = None,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stream ``(line_number, record)`` for every usable line (numbers start at 1).
+
+    Blank lines are passed over. A bad line raises ``InputError`` naming ``name`` and the
+    line (``on_error="stop"``), or is passed over and recorded as ``(line_number, reason)``
+    in ``skipped`` (``on_error="skip"``).
+    """
+    for line_no, raw in enumerate(lines, start=1):
+        try:
+            record = parse_record(raw, line_no)
+        except BadRecord as exc:
+            if on_error == "stop":
+                raise InputError(name, str(exc), RECORD_HINT) from None
+            log.warning("%s: skipped %s", name, exc)
+            if skipped is not None:
+                skipped.append((line_no, str(exc)))
+            continue
+        if record is not None:
+            yield line_no, record
+
+
+def record_to_clause(record: dict[str, Any], doc_id: str, index: int) -> tuple[Clause, list[str]]:
+    """A record as a Clause (``para_id`` from the record, else ``index``) and any warnings."""
+    warnings: list[str] = []
+    extra = {k: v for k, v in record.items() if k not in MAPPED_FIELDS}
+    para_id = _as_int(record.get("para_id"))
+    clause = Clause(doc_id=doc_id, para_id=index if para_id is None else para_id,
+                    text=record["text"])
+    label = record.get("type")
+    if isinstance(label, str) and label.strip().lower() in CLAUSE_TYPES:
+        clause.type = label.strip().lower()
+    elif label is not None:
+        extra["type"] = label
+        warnings.append(f"para {clause.para_id}: 'type' {label!r} is not one of "
+                        f"{', '.join(CLAUSE_TYPES)}; kept as an extra field, not a label")
+    for key in ("action_phrase", "action_lemma", "section"):
+        value = record.get(key)
+        if isinstance(value, str) or value is None:
+            setattr(clause, key, value)
+        else:
+            extra[key] = value
+    number = record.get("number")
+    if isinstance(number, str | int) and not isinstance(number, bool):
+        clause.number = str(number)
+    elif number is not None:
+        extra["number"] = number
+    sub = record.get("is_subitem")
+    if isinstance(sub, bool):
+        clause.is_subitem = sub
+    elif sub is not None:
+        extra["is_subitem"] = sub
+    clause.extra = extra
+    return clause, warnings
+
+
+def read(item: SourceItem) -> list[Document]:
+    """Read a JSONL file of clauses into Documents (consecutive lines of one doc_id)."""
+    default_id = doc_id_for(item)
+    docs: list[Document] = []
+    seen: dict[str, int] = {}
+    current: Document | None = None
+    for line_no, record in iter_clause_records(item.data.splitlines(), item.name, "stop"):
+        raw_id = record.get("doc_id")
+        doc_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
+        if current is None or current.doc_id != doc_id:
+            current = Document(doc_id=doc_id, clauses=[], source=item.name, fmt="jsonl")
+            for key in DOCUMENT_FIELDS:
+                value = record.get(key)
+                if isinstance(value, str | int) and not isinstance(value, bool):
+                    setattr(current, key, str(value))
+            if doc_id in seen:
+                current.warnings.append(
+                    f"doc_id {doc_id!r} appears again at line {line_no}, apart from its earlier "
+                    f"lines (from line {seen[doc_id]}); read as a separate document")
+            else:
+                seen[doc_id] = line_no
+            docs.append(current)
+        clause, warnings = record_to_clause(record, doc_id, len(current.clauses))
+        current.clauses.append(clause)
+        current.warnings.extend(f"line {line_no}: {w}" for w in warnings)
+    if not docs:
+        raise InputError(item.name, "empty document (no clause lines)", RECORD_HINT)
+    return docs

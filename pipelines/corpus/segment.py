@@ -1,0 +1,680 @@
+"""Plain text → clause strings: clean markup and print debris, then split into paragraphs.
+
+Every reader that ends in plain text (txt, pdf, docx, html) goes through :func:`segment`.
+The pipeline, each step a pure function:
+
+1. :func:`normalize_chars` — newlines, ligatures, odd spaces, control characters;
+2. pages (split on form feeds) lose their running headers and footers
+   (:func:`strip_page_furniture`); page-number lines and repeated document-symbol lines go;
+3. each line is cleaned of Markdown debris (:func:`clean_markup`);
+4. :func:`join_hard_wraps` decides, line by line, whether a line starts a clause or continues
+   the one before (blank lines, list markers, final punctuation, indentation, line width);
+5. each clause gets a last clean (emphasis that spanned lines, spaces) and empty debris is dropped.
+
+Rules for the ambiguous cases (see also the tests):
+
+* a line starting with ``1.``, ``(1)``, ``1)``, ``IV.``, ``•`` starts a clause; a dash bullet
+  (``-``, ``–``, ``—``) does so only after a line ending in punctuation or another dash item;
+* lettered/roman sub-items ``(a)``, ``(i)``, ``a)`` are kept with their parent when the parent
+  is a numbered item ("3. Requests the Secretary-General:" + "(a) To submit…"), or a list item
+  ending in ":"; otherwise (after a bare bridge line such as "Decide to:") they are clauses of
+  their own, like the numbered or unmarked items of such a list; after an "Annex" heading
+  all sub-items are clauses of their own (as the AKN reader splits annex points);
+* a line ending in ":" ends its clause (unless, in hard-wrapped text, a long line goes on in
+  lower case); items of the list that follows are clauses;
+* resolution titles ("99/1. …"), cover lines ("Distr.", "Agenda item", "Resolution adopted
+  by", "Annex"), bracketed notes ("[on the report of …]") and the enacting formula ("The
+  General Assembly,") start clauses of their own;
+* a short line without final punctuation (a title) is never joined onto the next line unless
+  that line continues it in lower case; a line is joined onto the previous one when it starts
+  in lower case, when the previous one ends in a hyphen or a function word ("of", "the"), or,
+  in hard-wrapped text, when the previous line is long and lacks final punctuation;
+* text counts as hard-wrapped when most of at least five lines come close to one width of
+  40–160 characters and none goes far beyond it (see ``_wrap_width``);
+* a word split at a line-end hyphen closes up ("inter-" + "national") unless the document
+  spells it with a hyphen elsewhere, the next line starts in upper case ("non-" + "State"),
+  or it is a common compound ("well-" + "known", "follow-" + "up");
+* in hard-wrapped text a line indented further than the previous one, after a line ending in
+  ``, ; . :``, starts a paragraph (old Security Council typescript);
+* after a line ending in ".", ";", "!" or "?" a line starting in upper case starts a clause
+  (unless the line ended in an abbreviation such as "No."); after a comma, so does a line
+  opening with a participle, adjective or operative verb ("Recalling", "Deeply", "Decides").
+
+``segment(text, paginated=False)`` keeps number-only lines and repeated symbols (Word, HTML).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "clean_markup",
+    "is_page_number",
+    "is_subitem_marker",
+    "join_hard_wraps",
+    "normalize_chars",
+    "segment",
+    "split_marker",
+    "strip_page_furniture",
+]
+
+# --------------------------------------------------------------------------- characters
+
+_LIGATURES = {
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\ufb05": "st", "\ufb06": "st",
+}
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+          "\u202f\u205f\u3000"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_CHAR_TABLE: dict[int, str | None] = {ord(k): v for k, v in _LIGATURES.items()}
+_CHAR_TABLE.update({ord(c): " " for c in _SPACES})
+_CHAR_TABLE.update({ord(c): None for c in _ZERO_WIDTH})
+_CHAR_TABLE.update({c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0C)})  # C0
+_CHAR_TABLE.update({c: None for c in range(0x7F, 0xA0)})  # DEL and C1
+_CHAR_TABLE.update({c: None for c in range(0xFDD0, 0xFDF0)})  # our placeholders
+_CHAR_TABLE[0x0B] = "\n"  # vertical tab: a line break in Word exports
+_CHAR_TABLE[0x2028] = "\n"
+_CHAR_TABLE[0x2029] = "\n\n"
+_RE_ODD_CHAR = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CHAR_TABLE)) + "]")
+
+_SOFT_HYPHEN = "\u00ad"
+_RE_SOFT_HYPHEN_INNER = re.compile(r"\u00ad(?![ \t]*\n)")
+_RE_SOFT_HYPHEN_EOL = re.compile(r"\u00ad[ \t]+\n")
+
+
+def normalize_chars(text: str) -> str:
+    """Unify newlines and characters that only differ in print.
+
+    ``\\r\\n`` and ``\\r`` become ``\\n``; ligatures (ﬁ ﬂ …) are spelled out; no-break and
+    other wide spaces become spaces; zero-width and control characters go (tab, newline and
+    form feed stay); soft hyphens stay only at line ends, where they mark a split word.
+    Quotes and dashes are kept as they are (no NFKC: it would also turn footnote
+    superscripts into digits glued onto words).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    # str.translate is slow on long text; replace only the (usually few) odd characters
+    text = _RE_ODD_CHAR.sub(lambda m: _CHAR_TABLE[ord(m.group())] or "", text)
+    if _SOFT_HYPHEN in text:
+        text = _RE_SOFT_HYPHEN_EOL.sub(_SOFT_HYPHEN + "\n", text)
+        text = _RE_SOFT_HYPHEN_INNER.sub("", text)
+    return text
+
+
+# --------------------------------------------------------------------------- markup
+
+# Escaped Markdown characters that would otherwise look like markup are parked on
+# Unicode noncharacters (removed from input by normalize_chars) and restored at the end.
+_PARKED = {"*": "\ufdd0", "_": "\ufdd1", "\\": "\ufdd2", "`": "\ufdd3", "[": "\ufdd4",
+           "]": "\ufdd5"}
+_UNPARK = str.maketrans({v: k for k, v in _PARKED.items()})
+_RE_PARKED = re.compile("[\ufdd0-\ufdd5]")
+_RE_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+_RE_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\n]{0,500}\)")
+_RE_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]"  # [text](url "title") or [text][ref]
+                      r"(?:\([^)\s]{0,500}(?:\s+\"[^\"\n]*\")?\)|\[[^\]\n]{0,50}\])")
+_RE_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]{1,500})>")
+_RE_CODE = re.compile(r"`([^`\n]{1,500})`")
+# Emphasis: content starts and ends with a non-space and holds no delimiter (inner pairs
+# go first, over up to three rounds), so each attempt stops at the next delimiter: linear.
+# "_" pairs need non-word characters outside them, so snake_case_names stay.
+_RE_STAR = re.compile(r"(?<!\*)(\*{1,3})([^\s*](?:[^*\n]{0,400}[^\s*])?)\1(?!\*)")
+_RE_UNDER = re.compile(r"(?<![\w_])(_{1,3})([^\s_](?:[^_\n]{0,400}[^\s_])?)\1(?![\w_])")
+_RE_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_RE_MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
+_RE_MD_RULE = re.compile(r"^[ \t]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|={3,})$")
+
+
+def _park_escapes(text: str) -> str:
+    """Remove Markdown backslash escapes; park the ones that would still read as markup."""
+    if "\\" not in text:
+        return text
+    return _RE_ESCAPE.sub(lambda m: _PARKED.get(m.group(1), m.group(1)), text)
+
+
+def _strip_inline(text: str) -> str:
+    """Links, images, code ticks and emphasis reduced to their visible text."""
+    if "[" in text:
+        text = _RE_IMAGE.sub("", text)
+        text = _RE_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _RE_AUTOLINK.sub(r"\1", text)
+    if "`" in text:
+        text = _RE_CODE.sub(r"\1", text)
+    return _strip_emphasis(text)
+
+
+def _strip_emphasis(text: str) -> str:
+    """``*x*``, ``**x**``, ``_x_``… → ``x`` (nested pairs too)."""
+    for _ in range(3):  # nested emphasis: **a *b* c**
+        if "*" not in text and "_" not in text:
+            break
+        new = _RE_STAR.sub(r"\2", text) if "*" in text else text
+        new = _RE_UNDER.sub(r"\2", new) if "_" in new else new
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def clean_markup(text: str) -> str:
+    """Markdown emphasis, links, escapes and headings reduced to the text a reader sees.
+
+    >>> clean_markup(r"1. *Express support* for resolution [2354 \\(2017\\)](#)")
+    '1. Express support for resolution 2354 (2017)'
+    """
+    lines = []
+    for line in _park_escapes(text).split("\n"):
+        m = _RE_MD_HEADING.match(line)
+        if m:
+            line = m.group(1)
+        elif _RE_MD_RULE.match(line):
+            line = ""
+        else:
+            line = _RE_MD_QUOTE.sub("", line)
+        lines.append(_strip_inline(line))
+    out = "\n".join(lines)
+    return out.translate(_UNPARK) if _RE_PARKED.search(out) else out
+
+
+# --------------------------------------------------------------------------- debris
+
+_RE_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|\d{1,4}\s*/\s*\d{1,4}"
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+_SYMBOL = r"[A-Z]{1,6}(?:/[A-Za-z0-9.\-]{1,20}){1,8}(?:\s*\(\d{4}\))?"
+_RE_DOC_SYMBOL = re.compile(rf"^{_SYMBOL}(?:\s*[–—-]\s*{_SYMBOL})?$")
+_RE_JOB_NUMBER = re.compile(r"^(?:GE\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?$")
+_RE_DIGITS = re.compile(r"\d+")
+
+
+def is_page_number(line: str) -> bool:
+    """A line that is only a page number: ``3``, ``- 3 -``, ``Page 3``, ``3/12``."""
+    s = line.strip()
+    return bool(s) and len(s) <= 20 and _RE_PAGE_NUMBER.match(s) is not None
+
+
+def _is_symbol_line(line: str) -> bool:
+    s = line.strip()
+    return len(s) <= 80 and (_RE_DOC_SYMBOL.match(s) is not None
+                             or _RE_JOB_NUMBER.match(s) is not None)
+
+
+def strip_page_furniture(pages: Sequence[Sequence[str]], depth: int = 2) -> list[list[str]]:
+    """Drop running headers and footers: lines repeated at the top or bottom of most pages.
+
+    A line counts as furniture when, with digits ignored ("Page 3" = "Page 4"), it is among
+    the first or last ``depth`` non-blank lines of at least two pages and of at least half
+    of them. It is dropped from every page but the first, whose masthead is content.
+    """
+    if len(pages) < 2:
+        return [list(p) for p in pages]
+
+    def key(line: str) -> str:
+        return _RE_DIGITS.sub("#", " ".join(line.split()))
+
+    def edges(page: Sequence[str]) -> set[int]:
+        idx = [i for i, ln in enumerate(page) if ln.strip()]
+        return set(idx[:depth]) | set(idx[-depth:])
+
+    seen: Counter[str] = Counter()
+    page_edges = [edges(p) for p in pages]
+    for page, idx in zip(pages, page_edges, strict=True):
+        seen.update({key(page[i]) for i in idx})
+    need = max(2, (len(pages) + 1) // 2)
+    furniture = {k for k, n in seen.items() if n >= need and k}
+    out = [list(pages[0])]
+    for page, idx in zip(pages[1:], page_edges[1:], strict=True):
+        out.append([ln for i, ln in enumerate(page) if i not in idx or key(ln) not in furniture])
+    return out
+
+
+def _drop_debris(lines: list[str], seen: set[str]) -> list[str]:
+    """Page-number lines go; a document-symbol line is kept only the first time it occurs.
+
+    ``seen`` holds the symbol lines met so far (shared across the pages of a document).
+    """
+    out: list[str] = []
+    for line in lines:
+        s = line.strip()
+        if not s:
+            out.append("")
+            continue
+        if is_page_number(s):
+            continue
+        if _is_symbol_line(s):
+            norm = " ".join(s.split())
+            if norm in seen:
+                continue
+            seen.add(norm)
+        out.append(line)
+    return out
+
+
+# --------------------------------------------------------------------------- line joining
+
+_RE_NUMBERED = re.compile(
+    r"^(?:\d{1,3}\.(?=\s|$)|\d{1,3}(?:\.\d{1,3})+\.?(?=\s+[A-Z(\"“‘'])|\(\d{1,2}\)(?=\s|$)"
+    r"|\d{1,3}\)(?=\s|$)|[IVXLC]{1,6}\.(?=\s|$))"
+)
+_RE_SUBITEM = re.compile(r"^(?:\((?:[a-z]{1,2}|[ivxlc]{1,6})\)|[a-z]\)|[ivx]{1,4}\))(?=\s|$)")
+_RE_BULLET = re.compile(r"^[•▪◦●·∙‣⁃*+](?=\s)")
+_RE_DASH = re.compile(r"^[-–—](?=\s)")
+_RE_MARKER = re.compile(f"{_RE_NUMBERED.pattern}|{_RE_SUBITEM.pattern}|{_RE_BULLET.pattern}"
+                        f"|{_RE_DASH.pattern}")
+_RE_MARKER_ONLY = re.compile(rf"(?:{_RE_MARKER.pattern})\s*$")
+# Lines that open a clause of their own even without punctuation before them: resolution
+# titles ("99/1. Title", "ES-11/1. Title"), section headings ("II Activities"), cover lines,
+# the enacting formula ("The General Assembly,").
+_RE_ANNEX = re.compile(r"^Annex(?:es)?\b")
+_RE_STARTER = re.compile(
+    r"^(?:\d{1,3}/\d{1,4}\.\s|[A-Z]{1,3}-\d{1,2}/\d{1,4}\.\s|[IVXLC]{1,6}\s+[A-Z][a-z]"
+    r"|Resolution adopted by\b|Distr\.|Agenda items?\b|Original:|Annex(?:es)?\b|Appendix\b"
+    r"|Enclosure\b|(?:The|We,) [^,;:.]{3,80},$)"
+)
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_QUOTES = "\"'“‘«"
+_CLOSERS = "\"'”’»)]"
+_FUNCTION_WORDS = _words(
+    "a an and as at by for from in into its of on or the their to with which that whose whom "
+    "including between among against under upon over through towards toward than nor but if "
+    "our your his her this these those such both either"
+)
+_ABBREVIATIONS = _words(
+    "mr mrs ms dr st no nos art arts para paras vol p pp e.g i.e cf viz ch sect rev corr add "
+    "distr op cit ibid"
+)
+# Words that open a UN paragraph (preambular participles and adjectives, operative verbs);
+# after a line ending in "," they signal a new clause rather than a wrapped line.
+_OPENER_RE = re.compile(
+    r"^(?:[A-Z][a-z]{2,}(?:ing|ed)|Having|Deeply|Gravely|Mindful|Aware|Bearing|Conscious"
+    r"|Whereas|Cognizant|Desirous|Fully|Keenly|Further|Also|Strongly|Firmly|Again"
+    r"|(?:Decide|Request|Urge|Call|Recommend|Invite|Encourage|Note|Welcome|Reaffirm|Affirm"
+    r"|Express|Emphasize|Stress|Underline|Condemn|Demand|Authorize|Approve|Endorse|Appeal"
+    r"|Acknowledge|Commend|Declare|Designate|Reiterate|Recognize|Support|Agree|Adopt"
+    r"|Proclaim|Resolve|Instruct|Remind|Reject|Deplore|Regret|Appreciate|Take|Consider"
+    r"|Commit|Pledge|Undertake)s?)\b"
+)
+_NOT_OPENERS = frozenset({"United", "Beijing", "Limited", "Nanjing", "Kunming", "Hyped"})
+# Compound words that keep their hyphen when split at it ("well-" + "known"), when the
+# document itself gives no evidence either way.
+_HYPHEN_KEEP_PREFIX = _words(
+    "non self well cross ex all half counter anti long short large small full high low "
+    "middle mid medium so e follow decision gender country co post twenty thirty forty "
+    "fifty sixty seventy eighty ninety"
+)
+_HYPHEN_KEEP_SUFFIX = _words(
+    "based related led owned term level oriented scale wide free specific sensitive "
+    "affected bound up making designate elect centred centered responsive driven year "
+    "building"
+)
+_RE_VOCAB = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_PUNCT = ".,;:!?\"'”’“‘»«()[]"
+_RE_HYPHENATED_END = re.compile(r"([A-Za-z]+)-$")
+_RE_FIRST_WORD = re.compile(r"^([a-z]+)")
+
+
+def _indent(line: str) -> int:
+    n = 0
+    for ch in line:
+        if ch == " ":
+            n += 1
+        elif ch == "\t":
+            n += 4
+        else:
+            break
+    return n
+
+
+def _strip_closers(s: str) -> str:
+    return s.rstrip(_CLOSERS) or s
+
+
+def _starts_lower(s: str) -> bool:
+    """First letter lower case, looking past opening quotes (not brackets: "[without
+    reference to a Main Committee]" and "(continued)" are lines of their own)."""
+    return s.lstrip(_QUOTES)[:1].islower()
+
+
+def _last_word(s: str) -> str:
+    """The last word, lower case; "" when it is bracketed ("Agenda item 100 (a)")."""
+    parts = s.rsplit(None, 1)
+    if not parts or parts[-1][-1:] in ")]":
+        return ""
+    return parts[-1].strip(_PUNCT).lower()
+
+
+def _is_abbreviation_end(s: str) -> bool:
+    """``Mr.``, ``No.``, ``e.g.`` at the end of a line: the sentence goes on."""
+    return s.rsplit(None, 1)[-1].rstrip(".").lower() in _ABBREVIATIONS
+
+
+def _mend(left: str, right: str, vocab: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """How to join ``right`` after ``left``: ``(left, separator)``, a split word mended.
+
+    A soft hyphen or a hyphen inside a word split at the line end ("inter-" + "national")
+    goes and the word closes up; a real hyphen stays, without a space ("non-" + "State",
+    "well-" + "known", "2090-" + "2099"); otherwise the lines are joined with a space.
+    ``vocab`` (the document's words, lower case) decides first: "Chair-" + "designate"
+    keeps its hyphen if "chair-designate" occurs elsewhere and "chairdesignate" does not.
+    """
+    if left.endswith(_SOFT_HYPHEN):
+        return left[:-1], ""
+    if not left.endswith("-"):
+        return left, " "
+    tail = left[-80:]
+    m = _RE_HYPHENATED_END.search(tail)
+    if m is None:  # "2090-" + "2099" is a range; "2090 -" + "x" a dash
+        return left, "" if tail[-2:-1].isdigit() and right[:1].isdigit() else " "
+    if tail[:m.start()][-1:] in ("-", "/"):  # "counter-terror-" + "ism": keep what is there
+        return left, ""
+    first = _RE_FIRST_WORD.match(right)
+    if first is None:  # "non-" + "State"
+        return left, ""
+    head, rest = m.group(1).lower(), first.group(1)
+    if vocab:
+        if head + rest in vocab:
+            return left[:-1], ""
+        if f"{head}-{rest}" in vocab:
+            return left, ""
+    if head in _HYPHEN_KEEP_PREFIX or rest in _HYPHEN_KEEP_SUFFIX:
+        return left, ""
+    return left[:-1], ""  # "inter-" + "national"
+
+
+class _Para:
+    """A paragraph being built from lines (a list of pieces, so long ones stay linear)."""
+
+    __slots__ = ("pieces", "indent", "child_kind")
+
+    def __init__(self, line: str, indent: int) -> None:
+        self.pieces = [line]
+        self.indent = indent  # of its first line
+        self.child_kind: str | None = None  # kind of the sub-items attached to it
+
+    @property
+    def head(self) -> str:
+        return self.pieces[0]
+
+    @property
+    def tail(self) -> str:
+        return self.pieces[-1]
+
+    def add(self, line: str, vocab: frozenset[str] = frozenset()) -> None:
+        left, sep = _mend(self.pieces[-1], line, vocab)
+        self.pieces[-1] = left
+        if sep:
+            self.pieces.append(sep)
+        self.pieces.append(line)
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def _wrap_width(rows: list[tuple[int, str] | None]) -> int | None:
+    """The width text was hard-wrapped at, or None when lines are not hard-wrapped.
+
+    Measured on lines followed by another line of their block (the last line of a wrapped
+    paragraph is short by nature): hard-wrapped text has a width between 40 and 160
+    characters that most of them come close to, and no line goes far beyond it. One line
+    per paragraph (or a handful of lines) is not hard-wrapped.
+    """
+    inner = [len(r[1]) for r, nxt in zip(rows, rows[1:], strict=False)
+             if r is not None and nxt is not None]
+    if len(inner) < 4:
+        return None
+    ordered = sorted(inner)
+    width = ordered[int(0.9 * (len(ordered) - 1))]
+    longest = max(len(r[1]) for r in rows if r is not None)
+    if not 40 <= width <= 160 or longest > 1.25 * width:
+        return None
+    near = sum(1 for n in inner if n >= 0.75 * width)
+    return width if near >= 0.5 * len(inner) else None
+
+
+def join_hard_wraps(lines: Iterable[str]) -> list[str]:
+    """Group lines into paragraphs: blank lines, list markers and wrap signals decide.
+
+    ``lines`` keep their leading whitespace (it is a signal); the result is one string per
+    paragraph, lines joined with a space (or mended at a hyphen), inner spaces untouched.
+    See the module docstring for the rules.
+    """
+    rows: list[tuple[int, str] | None] = []
+    for raw in lines:
+        s = raw.strip()
+        rows.append((_indent(raw), s) if s else None)
+    present = [r for r in rows if r is not None]
+    if not present:
+        return []
+    width = _wrap_width(rows)
+    base = min(i for i, _ in present)
+    vocab: frozenset[str] | None = None  # the document's words, built at the first hyphen
+
+    out: list[str] = []
+    para: _Para | None = None  # the clause being built
+    prev_indent = 0
+    prev = ""  # the previous non-blank line
+    after_blank = False
+    in_list = False  # inside a list announced by a line ending in ":"
+    annex = False  # after an "Annex" heading sub-items stand alone (as the AKN reader has it)
+
+    for row in rows:
+        if row is None:
+            after_blank = para is not None
+            in_list = False  # a list without blank lines ends at one
+            continue
+        ind, line = row
+        if para is None or _starts_clause(para, prev, line, ind, prev_indent, base, width,
+                                          after_blank, in_list, annex):
+            if para is not None:
+                end = _strip_closers(para.tail)[-1:]
+                if end in (":", "."):  # a list opens at "…:" and closes at "…."
+                    in_list = end == ":"
+                out.append(para.text())
+            para = _Para(line, ind)
+            annex = annex or _RE_ANNEX.match(line) is not None
+        else:
+            if (para.child_kind is None and _RE_SUBITEM.match(line)
+                    and not _RE_NUMBERED.match(para.head)):
+                para.child_kind = _subitem_kind(line)
+            if vocab is None and para.tail.endswith("-"):
+                vocab = _vocabulary([s for _, s in present])
+            para.add(line, vocab or frozenset())
+        prev, prev_indent, after_blank = line, ind, False
+    if para is not None:
+        out.append(para.text())
+    return out
+
+
+def _vocabulary(lines: list[str]) -> frozenset[str]:
+    """Lower-case words of the text, hyphenated compounds whole ("chair-designate")."""
+    return frozenset(_RE_VOCAB.findall("\n".join(lines).lower()))
+
+
+def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
+                   base: int, width: int | None, after_blank: bool, in_list: bool,
+                   annex: bool = False) -> bool:
+    """Whether ``line`` opens a new clause rather than continuing ``para``."""
+    if len(para.pieces) == 1 and _RE_MARKER_ONLY.match(para.head):  # "1." alone: text follows
+        return False
+    if _RE_SUBITEM.match(line):
+        return annex or not _attaches_subitem(para, line)
+    if _RE_NUMBERED.match(line) or _RE_BULLET.match(line):
+        return True
+    if _RE_DASH.match(line):  # a bullet after punctuation, else a dash inside a sentence
+        return bool(after_blank or _RE_DASH.match(para.head)
+                    or prev[-1:] in (":", ";", ".", ","))
+    if after_blank:
+        return True
+    continues = prev.endswith(("-", _SOFT_HYPHEN)) or _last_word(prev) in _FUNCTION_WORDS
+    if _RE_STARTER.match(line) and not continues:
+        return True
+    if prev.endswith("]") and para.head.startswith("["):  # "[on the report of … (A/99/1)]"
+        return True
+    end = _strip_closers(prev)[-1:]
+    short = width is None or len(prev) < 0.6 * width
+    lower = _starts_lower(line)
+    if end == ":":  # in hard-wrapped text "…, as follows:" + "assistance to…" is one line
+        return not (lower and not short)
+    if (width is not None and end in ",;.:" and ind >= base + 2 and ind > prev_ind
+            and not _hanging(para, ind)):
+        return True
+    if lower:
+        return end == ";" and in_list and short
+    if end in (".", "!", "?", ";"):
+        return not (end == "." and _is_abbreviation_end(prev))
+    if line[:1] == "[" and not continues:
+        return True  # "[on the report of the Third Committee (A/99/1)]"
+    if end == ",":
+        first = line.split(None, 1)[0]
+        if _OPENER_RE.match(line) and first not in _NOT_OPENERS:
+            return True
+        return short
+    # no final punctuation: a wrapped line, or a title
+    return False if continues else short
+
+
+def _subitem_kind(line: str) -> str:
+    """'roman' for (ii), (iv), (i)…; 'letter' for (a), (b), (v), (x)… (single v/x/l/c)."""
+    label = line[: line.index(")")].lstrip("(")
+    if label == "i" or (len(label) > 1 and set(label) <= set("ivxlc")):
+        return "roman"
+    return "letter"
+
+
+def _attaches_subitem(para: _Para, line: str) -> bool:
+    """Sub-items stay with a numbered paragraph, or with a list item ending in ":"
+    (and so do their siblings of the same kind: "(a) …:" + "(i) …;" + "(ii) …")."""
+    if _RE_NUMBERED.match(para.head):
+        return True
+    if para.child_kind is not None:
+        return _subitem_kind(line) == para.child_kind
+    return bool(_RE_MARKER.match(para.head)) and _strip_closers(para.tail).endswith(":")
+
+
+def _hanging(para: _Para, ind: int) -> bool:
+    """A continuation line aligned under the text of a numbered item (hanging indent)."""
+    m = _RE_MARKER.match(para.head)
+    return m is not None and ind <= para.indent + len(m.group(0)) + 2
+
+
+# --------------------------------------------------------------------------- entry point
+
+_RE_SPACES = re.compile(r"[ \t]+")
+_RE_HAS_WORD = re.compile(r"\w")
+_RE_MARKER_SPLIT = re.compile(rf"({_RE_MARKER.pattern})\s*")
+
+
+def _clean_line(line: str) -> str:
+    """Inline markup out, runs of spaces collapsed; leading indentation kept."""
+    ind = len(line) - len(line.lstrip(" \t"))
+    body = _strip_inline(line[ind:])
+    if "  " in body or "\t" in body:
+        body = _RE_SPACES.sub(" ", body)
+    return line[:ind] + body.rstrip()
+
+
+_MD_BLOCK_CHARS = frozenset("#>*+-_=")
+_RE_MD_BULLET = re.compile(r"^([ \t]*)[*+][ \t]+")
+
+
+def _prepare_lines(text: str, paginated: bool = True) -> list[str]:
+    """Normalised, markup-free lines with indentation kept; print debris out if paginated.
+
+    Pages (split at form feeds) lose their running headers and footers, page numbers and
+    blank lines at their edges, so a paragraph running over a page break joins up again.
+    """
+    text = _park_escapes(normalize_chars(text))
+    pages = [page.split("\n") for page in text.split("\f")]
+    if len(pages) > 1 and paginated:
+        pages = strip_page_furniture(pages)
+    lines: list[str] = []
+    seen_symbols: set[str] = set()
+    for page in pages:
+        page_lines = _markdown_blocks(page)
+        if paginated:
+            page_lines = _drop_debris(page_lines, seen_symbols)
+        if len(pages) > 1:
+            page_lines = _trim_blank(page_lines)
+        lines.extend(page_lines)
+    return lines
+
+
+def _markdown_blocks(page: list[str]) -> list[str]:
+    """Cleaned lines; Markdown headings set apart by blank lines, rules become blank lines."""
+    lines: list[str] = []
+    for line in page:
+        if line.lstrip(" \t")[:1] not in _MD_BLOCK_CHARS:
+            lines.append(_clean_line(line))
+            continue
+        m = _RE_MD_HEADING.match(line)
+        if m:  # a Markdown heading is a clause of its own
+            lines.extend(("", _clean_line(m.group(1)), ""))
+        elif _RE_MD_RULE.match(line):
+            lines.append("")
+        else:  # "* item" / "+ item" render as bullets
+            line = _RE_MD_BULLET.sub("\\1• ", _RE_MD_QUOTE.sub("", line))
+            lines.append(_clean_line(line))
+    return lines
+
+
+def _trim_blank(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _finish(clause: str) -> str | None:
+    """Emphasis that spanned wrapped lines, spaces, parked escapes; None for debris."""
+    text = _strip_emphasis(clause) if ("*" in clause or "_" in clause) else clause
+    if "  " in text or "\t" in text:
+        text = _RE_SPACES.sub(" ", text)
+    text = text.strip()
+    if _RE_PARKED.search(text):
+        text = text.translate(_UNPARK)
+    return text if _RE_HAS_WORD.search(text) else None
+
+
+def segment(text: str, *, paginated: bool = True) -> list[str]:
+    """Split plain text into clause strings, in document order (see the module docstring).
+
+    ``paginated`` text (plain text, PDF) loses page numbers, running headers and footers
+    (pages are split at form feeds) and repeated document-symbol lines; pass ``False`` for
+    text without pages (Word, HTML), where a line "120" is content, not a page number.
+    Never returns empty strings; clauses with no letter or digit (ornaments, lone bullets)
+    are dropped as debris.
+    """
+    clauses = []
+    for para in join_hard_wraps(_prepare_lines(text, paginated)):
+        done = _finish(para)
+        if done is not None:
+            clauses.append(done)
+    return clauses
+
+
+def is_subitem_marker(marker: str) -> bool:
+    """True for lettered or roman sub-item markers: ``(a)``, ``(iv)``, ``b)``."""
+    return _RE_SUBITEM.match(marker) is not None
+
+
+def split_marker(clause: str) -> tuple[str | None, str]:
+    """The list marker a clause opens with (as printed, e.g. ``"1."``, ``"(a)"``) and the rest."""
+    m = _RE_MARKER_SPLIT.match(clause)
+    if not m or _RE_BULLET.match(clause) or _RE_DASH.match(clause):
+        return None, clause
+    return m.group(1), clause[m.end():]

@@ -1,0 +1,127 @@
+"""PDF reader on PDFs generated here with matplotlib (real text layer, TrueType fonts)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("pdfplumber")
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+
+from pipelines.corpus import pdf  # noqa: E402
+from pipelines.corpus.sources import SourceItem  # noqa: E402
+from pipelines.errors import InputError  # noqa: E402
+
+PAGES = [
+    [
+        "United Nations General Assembly",
+        "",
+        "The General Assembly,",
+        "Recalling its resolution 98/1 of 1 January 2098 on the promotion of inter-",
+        "national cooperation in education,",
+        "",
+        "1. Decides to establish an open-ended working group on adult literacy;",
+        "2. Requests the Secretary-General to provide the working group with all",
+    ],
+    [
+        "the assistance necessary for the discharge of its mandate;",
+        "3. Decides to remain seized of the matter.",
+    ],
+]
+
+
+def _make_pdf(pages: list[list[str]], header: str | None = "A/RES/99/1",
+              footnote: str | None = "1 Official Records, Ninety-eighth Session.",
+              number_size: int = 9, title: str | None = None) -> bytes:
+    matplotlib.rcParams["pdf.fonttype"] = 42
+    buf = io.BytesIO()
+    with PdfPages(buf, metadata={"Title": title} if title else None) as out:
+        for number, lines in enumerate(pages, start=1):
+            fig = plt.figure(figsize=(8.27, 11.69))
+            if header:
+                fig.text(0.1, 0.95, header, fontsize=9)
+            y = 0.9
+            for line in lines:
+                if line:
+                    fig.text(0.1, y, line, fontsize=11)
+                y -= 0.02 if line else 0.015
+            if footnote and number == 1:
+                fig.text(0.1, 0.08, footnote, fontsize=7)
+            fig.text(0.5, 0.04, str(number), fontsize=number_size)
+            out.savefig(fig)
+            plt.close(fig)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def two_page_pdf() -> bytes:
+    return _make_pdf(PAGES)
+
+
+def test_reads_text_layer_into_clauses(two_page_pdf: bytes) -> None:
+    [doc] = pdf.read(SourceItem("in/A_RES_99_1.pdf", two_page_pdf))
+    assert doc.doc_id == "A_RES_99_1" and doc.fmt == "pdf"
+    assert [c.text for c in doc.clauses] == [
+        "A/RES/99/1",
+        "United Nations General Assembly",
+        "The General Assembly,",
+        "Recalling its resolution 98/1 of 1 January 2098 on the promotion of international "
+        "cooperation in education,",
+        "1. Decides to establish an open-ended working group on adult literacy;",
+        "2. Requests the Secretary-General to provide the working group with all the "
+        "assistance necessary for the discharge of its mandate;",
+        "3. Decides to remain seized of the matter.",
+    ]
+    assert [c.para_id for c in doc.clauses] == list(range(len(doc.clauses)))
+
+
+def test_footnotes_headers_and_page_numbers_dropped(two_page_pdf: bytes) -> None:
+    [doc] = pdf.read(SourceItem("x.pdf", two_page_pdf))
+    joined = " ".join(c.text for c in doc.clauses)
+    assert "Official Records" not in joined
+    assert joined.count("A/RES/99/1") == 1
+    assert not any(c.text.isdigit() for c in doc.clauses)
+
+
+def test_footnote_above_a_body_size_page_number_is_dropped() -> None:
+    data = _make_pdf(PAGES, number_size=11, title="Adult literacy")
+    [doc] = pdf.read(SourceItem("x.pdf", data))
+    assert doc.metadata == {"title": "Adult literacy"}
+    texts = [c.text for c in doc.clauses]
+    assert not any("Official Records" in t for t in texts)
+    assert texts[-1] == "3. Decides to remain seized of the matter."
+
+
+def test_extract_pages_marks_paragraph_gaps(two_page_pdf: bytes) -> None:
+    pages = pdf.extract_pages(SourceItem("x.pdf", two_page_pdf))
+    assert len(pages) == 2
+    assert "\n\nThe General Assembly," in pages[0]
+
+
+def test_no_text_layer() -> None:
+    fig = plt.figure()
+    fig.add_artist(plt.Line2D([0.1, 0.9], [0.1, 0.9]))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="pdf")
+    plt.close(fig)
+    with pytest.raises(InputError, match=r"no text layer \(scanned\?\)") as err:
+        pdf.read(SourceItem("scan.pdf", buf.getvalue()))
+    assert "ocrmypdf" in (err.value.hint or "")
+    assert str(err.value).startswith("scan.pdf: ")
+
+
+@pytest.mark.parametrize("cut", [0, 20, 400])
+def test_corrupt_pdf(two_page_pdf: bytes, cut: int) -> None:
+    with pytest.raises(InputError, match="not a readable PDF") as err:
+        pdf.read(SourceItem("broken.pdf", two_page_pdf[:cut]))
+    assert err.value.source == "broken.pdf"
+
+
+def test_garbage_with_pdf_header() -> None:
+    with pytest.raises(InputError, match="not a readable PDF"):
+        pdf.read(SourceItem("junk.pdf", b"%PDF-1.7\nthis is not a pdf body at all\n"))
