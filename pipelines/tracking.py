@@ -64,7 +64,6 @@ def setup(experiment: str = "unclause") -> str:
         db = Path(uri.removeprefix("sqlite:///"))
         db.parent.mkdir(parents=True, exist_ok=True)
     mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
     try:
         found = mlflow.get_experiment_by_name(experiment)
         if found is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,12 +33,17 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture()
-def mlflow_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def mlflow_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A private sqlite MLflow store in tmp_path, used by tracking.setup via the env var."""
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)  # registry follows tracking
     monkeypatch.chdir(tmp_path)
-    return uri
+    yield uri
+    import mlflow
+
+    if mlflow.active_run() is not None:
+        mlflow.end_run()
 
 
 @pytest.fixture()

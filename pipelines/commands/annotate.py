@@ -1,0 +1,114 @@
+"""`unclause annotate`: predict clause types and action phrases for new documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipelines.annotate import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_PHRASE_MODEL,
+    DEFAULT_REVIEW_THRESHOLD,
+    DEFAULT_TYPE_MODEL,
+    STRATEGIES,
+    BatchProgress,
+    annotate,
+)
+from pipelines.errors import UnclauseError
+
+console = Console(stderr=True)
+out_console = Console()
+
+
+def default_output(input_path: Path) -> Path:
+    """``NAME.annotated.jsonl`` in the working directory."""
+    name = input_path.name
+    for suffix in (".tar.xz", ".tar.gz", ".tar.bz2"):
+        name = name.removesuffix(suffix)
+    stem = Path(name).stem or "annotated"
+    return Path(f"{stem}.annotated.jsonl")
+
+
+def command(
+    input: Annotated[Path, typer.Argument(
+        help="a JSONL of clauses {doc_id, para_id, text, …} in document order (streamed), or a "
+             "document file, folder or .tar.xz/.zip archive")],
+    model: Annotated[str, typer.Option(
+        "--model", "-m", help="clause-type model URI")] = DEFAULT_TYPE_MODEL,
+    phrase_model: Annotated[str, typer.Option(
+        "--phrase-model", help="action-phrase model URI")] = DEFAULT_PHRASE_MODEL,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="output: .jsonl, .csv, .html (view) or .json (Label Studio "
+                            "tasks); default NAME.annotated.jsonl")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="jsonl, csv, html or labelstudio (overrides the extension)")
+    ] = None,
+    on_error: Annotated[str, typer.Option(
+        help="bad input lines: stop (fail naming the line) or skip (warn, count, go on)")
+    ] = "stop",
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="continue an interrupted run into the same OUT")] = False,
+    restart: Annotated[bool, typer.Option(
+        "--restart", help="discard an interrupted run's OUT.partial and start over")] = False,
+    batch_size: Annotated[int, typer.Option(
+        help="clauses per model call (whole documents)")] = DEFAULT_BATCH_SIZE,
+    review_threshold: Annotated[float, typer.Option(
+        help="flag clauses whose type probability is below this for review")
+    ] = DEFAULT_REVIEW_THRESHOLD,
+    select: Annotated[int | None, typer.Option(
+        help="active learning: write only the N clauses most worth a human's time")] = None,
+    strategy: Annotated[str, typer.Option(
+        help=f"uncertainty for --select: {', '.join(STRATEGIES)}")] = "least-confident",
+    per_doc_cap: Annotated[int | None, typer.Option(
+        help="--select: at most this many clauses per document (default: documents take "
+             "turns)")] = None,
+) -> None:
+    """Annotate clauses with their type and opening action phrase (registered champions)."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    if resume and restart:
+        raise UnclauseError("pass either --resume or --restart, not both")
+    if on_error not in ("skip", "stop"):
+        raise UnclauseError(f"--on-error must be skip or stop, not '{on_error}'")
+    target = out or default_output(input)
+    columns = [SpinnerColumn(), TextColumn("[bold]annotating[/]"), BarColumn(bar_width=None),
+               TextColumn("{task.fields[clauses]:,} clauses")]
+    if input.is_file() and input.name.lower().endswith((".jsonl", ".ndjson")):
+        columns.append(DownloadColumn())
+    columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=None, clauses=0)
+
+        def tick(p: BatchProgress) -> None:
+            progress.update(task, completed=p.bytes_read if p.bytes_total else p.written,
+                            total=p.bytes_total, clauses=p.written)
+
+        result = annotate(input, target, type_model=model, phrase_model=phrase_model, fmt=fmt,
+                          on_error=on_error, resume=resume, restart=restart,  # type: ignore[arg-type]
+                          batch_size=batch_size, review_threshold=review_threshold,
+                          select=select, strategy=strategy,  # type: ignore[arg-type]
+                          per_doc_cap=per_doc_cap, on_batch=tick)
+    types = ", ".join(f"{t} {c:,}" for t, c in sorted(result.types.items()))
+    resumed = f" (resumed after input line {result.resumed_from:,})" if result.resumed_from else ""
+    out_console.print(f"[green]annotated[/] read {result.read:,}, skipped {len(result.skipped):,}, "
+                      f"wrote {result.written:,} → {result.out} ({result.fmt}) in "
+                      f"{result.seconds:.1f} s{resumed}")
+    out_console.print(f"{result.documents:,} documents; {types}; {result.review:,} flagged for "
+                      f"review; {result.phrases:,} action phrases; models {result.models}")
+    if result.selected is not None:
+        out_console.print(f"selected {result.selected:,} clauses for review ({strategy})")
+    for where, reason in result.skipped[:20]:
+        label = f"line {where}" if isinstance(where, int) else str(where)
+        console.print(f"[yellow]skipped[/] {label}: {reason}")
+    if len(result.skipped) > 20:
+        console.print(f"… and {len(result.skipped) - 20:,} more skipped")
