@@ -199,6 +199,10 @@ def build_dataset(
             report.skip(doc.source, f"duplicate document id {doc.doc_id} (kept the first)")
             continue
         seen.add(doc.doc_id)
+        language = doc.metadata.get("language")
+        if language not in (None, "eng", "en"):
+            report.skip(doc.source, f"language '{language}': the dataset is English-only")
+            continue
         if doc.doc_id in meta:
             join_metadata(doc, meta[doc.doc_id])
             matched += 1
