@@ -101,7 +101,7 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         "",
     ]
     if skipped:
-        reasons = Counter(r for _, r in skipped)
+        reasons = Counter(r.split(" (")[0] for _, r in skipped)
         lines += [_table(pd.DataFrame(sorted(reasons.items(), key=lambda kv: -kv[1]),
                                       columns=["reason", "items"]).set_index("reason")), ""]
         lines += ["| source | reason |", "|---|---|"]

@@ -196,7 +196,7 @@ def build_dataset(
     matched = 0
     for doc in docs:
         if doc.doc_id in seen:
-            report.skip(doc.source, f"duplicate document id {doc.doc_id} (kept the first)")
+            report.skip(doc.source, f"duplicate document ({doc.doc_id} was read earlier; kept the first)")
             continue
         seen.add(doc.doc_id)
         language = doc.metadata.get("language")
@@ -210,8 +210,9 @@ def build_dataset(
         if progress:
             progress(doc)
     if not collected:
-        raise UnclauseError("no documents could be read from the sources",
-                            "check the paths; the skipped list above says why each failed")
+        reasons = "; ".join(f"{n}: {r}" for n, r in report.skipped[:5]) or "nothing found"
+        raise UnclauseError(f"no documents could be read from the sources ({reasons})",
+                            "check the paths, or run `unclause data fetch` to get the corpus")
     frame = add_splits(documents_to_frame(collected), seed=seed)
     digest = dataset_digest(frame)
     out_dir = Path(out_dir)

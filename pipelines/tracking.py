@@ -29,6 +29,14 @@ def quiet_env() -> None:
     """No telemetry and no usage stats, whatever the caller forgot to set."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
     os.environ.setdefault("DO_NOT_TRACK", "true")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+
+
+def quiet_mlflow_logs() -> None:
+    """MLflow configures its own loggers on import; keep them to errors unless debugging."""
+    if not logging.getLogger("pipelines").isEnabledFor(logging.DEBUG):
+        for name in ("mlflow", "alembic"):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def tracking_uri() -> str:
@@ -58,6 +66,7 @@ def setup(experiment: str = "unclause") -> str:
     quiet_env()
     import mlflow
 
+    quiet_mlflow_logs()
     uri = tracking_uri()
     check_reachable(uri)
     if uri.startswith("sqlite:///"):
