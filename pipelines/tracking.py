@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 DEFAULT_URI = "sqlite:///experiments/mlflow.db"
 ARTIFACT_ROOT = Path("experiments/artifacts")
 CHAMPION = "champion"
+#: metrics this close count as equal (a tie keeps the current champion)
+TIE_TOLERANCE = 1e-9
 
 
 def quiet_env() -> None:
@@ -147,16 +149,17 @@ def register_if_better(run_id: str, model_name: str, metric: str, value: float,
         tag = (current.tags or {}).get(f"val.{metric}")
         current_value = float(tag) if tag is not None else None
     version = mlflow.register_model(f"runs:/{run_id}/{artifact_path}", model_name)
-    client.set_model_version_tag(model_name, version.version, f"val.{metric}", f"{value:.6f}")
+    client.set_model_version_tag(model_name, version.version, f"val.{metric}", repr(float(value)))
     client.set_model_version_tag(model_name, version.version, "run_id", run_id)
-    promoted = current_value is None or value > current_value
+    tie = current_value is not None and abs(value - current_value) <= TIE_TOLERANCE
+    promoted = current_value is None or (value > current_value and not tie)
     if promoted:
         client.set_registered_model_alias(model_name, CHAMPION, version.version)
     outcome = {
         "model_name": model_name, "version": int(version.version), "metric": metric,
         "value": value, "previous_champion": int(current.version) if current else None,
         "previous_value": current_value, "promoted": promoted,
-        "tie": current_value is not None and value == current_value,
+        "tie": tie,
     }
     log.info("registry: %s", outcome)
     return outcome
