@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-GENRES = Path(__file__).resolve().parents[1] / "fixtures" / "genres" / "genres.jsonl"
+GENRES = Path(__file__).resolve().parents[1] / "fixtures" / "genres"
+REAL_DATA = Path(__file__).resolve().parents[2] / "data" / "processed" / "clauses"
 
 PREAMBULAR = [
     ("Recalling", "recall"), ("Recalling also", "recall"), ("Recalling further", "recall"),
@@ -160,9 +161,10 @@ def make_clause_table(n_docs: int = 30, seed: int = 11) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def load_genres() -> pd.DataFrame:
-    """The hand-written generalisation documents (communiqué, recommendation, old SC text…)."""
-    with GENRES.open(encoding="utf-8") as fh:
+def load_genres(name: str = "genres") -> pd.DataFrame:
+    """Hand-written documents of other genres (communiqué, recommendation, old SC text…):
+    ``genres`` (used while designing the features) or ``holdout`` (kept out of that)."""
+    with (GENRES / f"{name}.jsonl").open(encoding="utf-8") as fh:
         return pd.DataFrame([json.loads(line) for line in fh if line.strip()])
 
 
@@ -184,7 +186,26 @@ def valid_table(clause_table: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def genre_table() -> pd.DataFrame:
-    return load_genres()
+    return load_genres("genres")
+
+
+@pytest.fixture(scope="session", params=["genres", "holdout"])
+def genre_set(request: pytest.FixtureRequest) -> pd.DataFrame:
+    """Each generalisation set in turn."""
+    return load_genres(request.param)
+
+
+@pytest.fixture(scope="session")
+def transfer_train(train_table: pd.DataFrame) -> pd.DataFrame:
+    """Training clauses for transfer tests: the first 300 documents of the real training split
+    when the dataset is built (fits in seconds), else the invented fixture."""
+    train_file = REAL_DATA / "train.parquet"
+    if train_file.exists():
+        real = pd.read_parquet(train_file, columns=["doc_id", "para_id", "text", "type",
+                                                    "action_phrase", "action_lemma"])
+        docs = real["doc_id"].drop_duplicates().iloc[:300]
+        return real[real["doc_id"].isin(docs)].reset_index(drop=True)
+    return train_table
 
 
 def upper_variant(frame: pd.DataFrame) -> pd.DataFrame:
@@ -200,3 +221,51 @@ def upper_variant(frame: pd.DataFrame) -> pd.DataFrame:
         return " ".join(words)
 
     return frame.assign(text=[vary(t, i) for i, t in enumerate(frame["text"])])
+
+
+class Checks:
+    """Assertions every family's output must pass (shared through the ``checks`` fixture)."""
+
+    @staticmethod
+    def type_output(out: pd.DataFrame, clauses: pd.DataFrame) -> None:
+        from pipelines.models.base import TYPE_OUTPUTS
+        from pipelines.schema import CLAUSE_TYPES
+
+        assert list(out.columns) == list(TYPE_OUTPUTS)
+        assert out.index.equals(clauses.index)
+        assert set(out["type"]) <= set(CLAUSE_TYPES)
+        proba = out[[f"proba_{t}" for t in CLAUSE_TYPES]].to_numpy()
+        assert (proba >= 0).all() and (proba <= 1 + 1e-9).all()
+        assert abs(proba.sum(axis=1) - 1).max() < 1e-6
+        assert (abs(out["type_score"].to_numpy() - proba.max(axis=1)) < 1e-9).all()
+
+    @staticmethod
+    def phrase_output(out: pd.DataFrame, clauses: pd.DataFrame) -> None:
+        from pipelines.models.base import PHRASE_OUTPUTS
+
+        assert list(out.columns) == list(PHRASE_OUTPUTS)
+        assert out.index.equals(clauses.index)
+        for text, phrase, start, end in zip(clauses["text"], out["action_phrase"],
+                                            out["action_start"], out["action_end"], strict=True):
+            if phrase is None:
+                assert (start, end) == (-1, -1)
+            else:
+                assert text[start:end] == phrase
+
+    @staticmethod
+    def macro_f1(gold: pd.Series, pred: pd.Series) -> float:
+        from sklearn.metrics import f1_score
+
+        return float(f1_score(gold, pred, average="macro"))
+
+    @staticmethod
+    def exact_match(gold: pd.Series, pred: pd.Series) -> float:
+        mask = gold.notna()
+        return float((pred[mask] == gold[mask]).mean())
+
+    upper_variant = staticmethod(upper_variant)
+
+
+@pytest.fixture(scope="session")
+def checks() -> type[Checks]:
+    return Checks

@@ -1,0 +1,234 @@
+"""Linear-chain CRF family (python-crfsuite, the engine behind sklearn-crfsuite).
+
+clause-type: one sequence per document, one item per clause in order, with the opening and
+context feature dicts of ``pipelines.features``; transitions learn that preambles precede
+operative parts and that list items follow their announcing line. Per-clause marginals give
+``proba_*`` and ``type_score`` (and the predicted type is their argmax).
+
+action-phrase: one sequence per clause over its first ≤12 words with I/O tags; the phrase is the
+maximal prefix of words tagged I, returned as the exact substring of the text.
+
+The trained model is crfsuite's own binary file, kept in memory and written by ``save_state``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+import pycrfsuite
+
+from pipelines.config import CRFConfig
+from pipelines.features import (
+    FUNCTION_WORDS,
+    Features,
+    document_features,
+    document_positions,
+    learn_verb_stems,
+    opening_features,
+    opening_kind,
+    opening_words,
+    phrase_frame,
+    phrase_length,
+    phrase_training_rows,
+    type_frame,
+)
+from pipelines.models.base import ClauseModel
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "crf.crfsuite"
+STATE_FILE = "crf.json"
+MAX_PHRASE_WORDS = 8
+INSIDE, OUTSIDE = "I", "O"
+
+
+def _texts(frame: pd.DataFrame) -> list[str]:
+    return [t if isinstance(t, str) else "" for t in frame["text"]]
+
+
+def _doc_slices(doc_ids: list[Any]) -> list[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` runs of equal ``doc_ids``."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(doc_ids) + 1):
+        if i == len(doc_ids) or doc_ids[i] != doc_ids[start]:
+            out.append((start, i))
+            start = i
+    return out
+
+
+def token_features(text: str, verbs: frozenset[str], max_words: int = MAX_PHRASE_WORDS,
+                   ) -> tuple[list[tuple[int, int, str, str]], list[Features]]:
+    """The opening spans of ``text`` and one feature dict per word for I/O tagging.
+
+    Words are described by identity, coarse grammatical class (finite verb, participle,
+    adverb…), distance from the head verb, casing (neutral in all-caps text), trailing
+    punctuation and their neighbours; the first four positions also see the prefix so far.
+    """
+    spans, coarse, head, caps = opening_words(text, verbs, max_words)
+    if not spans:
+        return spans, []
+    words = [s[2] for s in spans]
+    own = opening_features(text, verbs)
+    kind = opening_kind(own)
+    n = len(words)
+    items: list[Features] = []
+    prefix = ""
+    for i, (start, _end, word, trail) in enumerate(spans):
+        prefix = f"{prefix} {word}" if prefix else word
+        ch = text[start:start + 1]
+        rel = i - head
+        f: Features = {
+            "w": word, "c": coarse[i], "suf3": word[-3:],
+            "rel_head": str(rel) if -2 < rel < 4 else ("<" if rel < 0 else ">"),
+            "shape": "caps" if caps else ("X" if ch.isupper() else ("x" if ch.islower() else "p")),
+            "trail": trail[:1] or "_", "kind": kind, "num": own["num"],
+            "prev": words[i - 1] if i else "<s>",
+            "prev_c": coarse[i - 1] if i else "<s>",
+            "prev_trail": (spans[i - 1][3][:1] or "_") if i else "<s>",
+            "next": words[i + 1] if i + 1 < n else "</s>",
+            "next_c": coarse[i + 1] if i + 1 < n else "</s>",
+            "c_next": f"{coarse[i]}|{words[i + 1] if i + 1 < n else '</s>'}",
+        }
+        if i < 4:
+            f["prefix"] = prefix
+        if word in FUNCTION_WORDS:
+            f["func"] = 1.0
+        items.append(f)
+    return spans, items
+
+
+class CRFModel(ClauseModel):
+    """Linear-chain CRF over a document's clauses (type) or a clause's first words (phrase)."""
+
+    family = "crf"
+
+    def __init__(self, config: CRFConfig, task: str, seed: int = 13) -> None:
+        super().__init__(config, task, seed)
+        self.model_bytes: bytes | None = None
+        self.verbs: frozenset[str] = frozenset()
+        self._tagger: pycrfsuite.Tagger | None = None
+
+    @property
+    def cfg(self) -> CRFConfig:
+        return self.config  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
+        train = train.iloc[document_positions(train)]
+        texts = _texts(train)
+        self.verbs = learn_verb_stems(texts)
+        trainer = pycrfsuite.Trainer(verbose=False)
+        trainer.set_params({"c1": self.cfg.c1, "c2": self.cfg.c2,
+                            "max_iterations": self.cfg.max_iterations,
+                            "feature.possible_transitions": True})
+        if self.task == "clause-type":
+            feats = document_features(train, self.verbs)
+            types = train["type"].tolist()
+            for start, stop in _doc_slices(train["doc_id"].tolist()):
+                # unlabelled rows (e.g. annex text without a type) leave the sequence; the
+                # features of their neighbours were computed with them in place
+                keep = [i for i in range(start, stop) if types[i] in self.labels]
+                if keep:
+                    trainer.append(pycrfsuite.ItemSequence([feats[i] for i in keep]),
+                                   [types[i] for i in keep])
+        else:
+            use = phrase_training_rows(train)
+            for text, phrase, ok in zip(texts, train["action_phrase"], use, strict=True):
+                if not ok:
+                    continue
+                spans, items = token_features(text, self.verbs)
+                gold = phrase_length(text, phrase if isinstance(phrase, str) else None, spans)
+                if not items or gold is None:
+                    continue
+                tags = [INSIDE] * gold + [OUTSIDE] * (len(items) - gold)
+                trainer.append(pycrfsuite.ItemSequence(items), tags)
+        with tempfile.TemporaryDirectory() as tmp:
+            file = Path(tmp) / MODEL_FILE
+            trainer.train(str(file))
+            self.model_bytes = file.read_bytes()
+        last = trainer.logparser.last_iteration or {}
+        log.info("crf: trained, %s iterations, loss %.2f", last.get("num"), last.get("loss", 0.0))
+        self._tagger = None
+        return self
+
+    # ------------------------------------------------------------------ predict
+
+    @property
+    def tagger(self) -> pycrfsuite.Tagger:
+        if self._tagger is None:
+            if self.model_bytes is None:
+                raise RuntimeError("CRFModel.predict called before fit or load")
+            self._tagger = pycrfsuite.Tagger()
+            self._tagger.open_inmemory(self.model_bytes)
+        return self._tagger
+
+    def predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
+        if self.task == "clause-type":
+            return self._predict_types(clauses)
+        return self._predict_phrases(clauses)
+
+    def _predict_types(self, clauses: pd.DataFrame) -> pd.DataFrame:
+        tagger = self.tagger
+        labels = [lab for lab in self.labels if lab in set(tagger.labels())]
+        order = document_positions(clauses)
+        proba = np.zeros((len(clauses), len(labels)))
+        if order:
+            frame = clauses.iloc[order]
+            feats = document_features(frame, self.verbs)
+            for start, stop in _doc_slices(frame["doc_id"].tolist()):
+                tagger.set(pycrfsuite.ItemSequence(feats[start:stop]))
+                for i in range(stop - start):
+                    proba[order[start + i]] = [tagger.marginal(lab, i) for lab in labels]
+        return type_frame(proba, labels, list(self.labels), clauses.index)
+
+    def _predict_phrases(self, clauses: pd.DataFrame) -> pd.DataFrame:
+        tagger = self.tagger
+        texts = _texts(clauses)
+        bounds: list[tuple[int, int] | None] = []
+        for text in texts:
+            spans, items = token_features(text, self.verbs)
+            k = 0
+            if items:
+                for tag in tagger.tag(pycrfsuite.ItemSequence(items)):
+                    if tag != INSIDE:
+                        break
+                    k += 1
+            bounds.append((spans[0][0], spans[k - 1][1]) if k else None)
+        return phrase_frame(texts, bounds, clauses.index)
+
+    # ------------------------------------------------------------------ state
+
+    def save_state(self, path: Path) -> None:
+        if self.model_bytes is None:
+            raise RuntimeError("CRFModel.save_state called before fit")
+        (Path(path) / MODEL_FILE).write_bytes(self.model_bytes)
+        (Path(path) / STATE_FILE).write_text(json.dumps({"verbs": sorted(self.verbs)}),
+                                             encoding="utf-8")
+
+    @classmethod
+    def load_state(cls, path: Path, config: CRFConfig, task: str, seed: int) -> Self:
+        model = cls(config, task, seed)
+        model.model_bytes = (Path(path) / MODEL_FILE).read_bytes()
+        state = json.loads((Path(path) / STATE_FILE).read_text(encoding="utf-8"))
+        model.verbs = frozenset(state["verbs"])
+        return model
+
+    def describe(self) -> dict[str, Any]:
+        if self.model_bytes is None:
+            return {}
+        info = self.tagger.info()
+        return {"verbs": len(self.verbs), "state_features": len(info.state_features),
+                "transitions": len(info.transitions)}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_tagger"] = None  # the C tagger is rebuilt from model_bytes
+        return state
