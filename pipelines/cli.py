@@ -22,7 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 data_app = typer.Typer(no_args_is_help=True, help="Build and fetch the clause dataset.")
 app.add_typer(data_app, name="data")
 console = Console(stderr=True)
-out = Console()
+# wide enough for the comparison table when stdout is a pipe or a CI log
+out = Console(width=None if sys.stdout.isatty() else 160)
 log = logging.getLogger("pipelines.cli")
 
 DEFAULT_SOURCES = [Path("../shared/corpus/unga"), Path("../shared/corpus/ecosoc")]

@@ -22,6 +22,13 @@ def comparison_frame(experiment: str = "unclause", last: int = 1,
                             "run `make run` or `unclause run configs/experiment/NAME.yaml`")
     if not include_debug and "tags.debug" in runs:
         runs = runs[runs["tags.debug"] != "True"]
+    champions = {}
+    for task in runs["tags.task"].dropna().unique():
+        name = next((r for r in runs.loc[runs["tags.task"] == task, "tags.registry.model_name"]
+                     if isinstance(r, str)), task) if "tags.registry.model_name" in runs else task
+        version = tracking.champion_version(name)
+        if version is not None:
+            champions[task] = version.run_id
     rows = []
     for (task, name), group in runs.groupby(["tags.task", "tags.mlflow.runName"], sort=True):
         primary = PRIMARY_METRIC.get(task, "macro_f1")
@@ -33,7 +40,7 @@ def comparison_frame(experiment: str = "unclause", last: int = 1,
                 "train_s": r.get("metrics.train_seconds"),
                 "clauses_per_s": r.get("metrics.inference_clauses_per_s"),
                 "registered": r.get("tags.registry.version") or "",
-                "champion": "yes" if str(r.get("tags.registry.promoted")) == "True" else "",
+                "champion": "@champion" if champions.get(task) == r["run_id"] else "",
                 "run_id": r["run_id"][:8],
             })
     frame = pd.DataFrame(rows)

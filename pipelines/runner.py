@@ -181,7 +181,8 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
                                     "the validation split is empty; rebuild the dataset")
             registration = tracking.register_if_better(run.info.run_id, cfg.model_name, primary,
                                                        val_value)
-            mlflow.set_tags({"registry.version": registration["version"],
+            mlflow.set_tags({"registry.model_name": registration["model_name"],
+                             "registry.version": registration["version"],
                              "registry.promoted": registration["promoted"],
                              "registry.tie": registration["tie"]})
             if registration["previous_value"] is not None:
