@@ -83,10 +83,10 @@ compare: $(STAMP) ## comparison table of the latest runs
 	$(UNCLAUSE) compare
 
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check pipelines tests benchmarks notebooks
+	$(BIN)/ruff check .
 
 test: $(STAMP) system-deps ## lint + the whole test suite
-	$(BIN)/ruff check pipelines tests benchmarks notebooks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -ra
 
 bench: $(STAMP) $(DATA)/_manifest.json ## speed and memory benchmarks (print figures)

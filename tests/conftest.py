@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,10 @@ os.environ.setdefault("DO_NOT_TRACK", "true")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# MLflow 3 falls back to ./mlflow.db when no URI is set: never let a test touch the project's
+# own store or litter the work tree; tests that track use the `mlflow_store` fixture.
+os.environ.setdefault("MLFLOW_TRACKING_URI",
+                      f"sqlite:///{tempfile.mkdtemp(prefix='unclause-tests-')}/mlflow.db")
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,7 @@ def token_features(text: str, verbs: frozenset[str], max_words: int = MAX_PHRASE
     """The opening spans of ``text`` and one feature dict per word for I/O tagging.
 
     Words are described by identity, coarse grammatical class (finite verb, participle,
-    adverb…), distance from the head verb, casing (neutral in all-caps text), trailing
+    adverb…), distance from the head verb, casing (sentence case assumed in all-caps text), trailing
     punctuation and their neighbours; the first four positions also see the prefix so far.
     """
     spans, coarse, head, caps = opening_words(text, verbs, max_words)
@@ -87,7 +87,9 @@ def token_features(text: str, verbs: frozenset[str], max_words: int = MAX_PHRASE
         f: Features = {
             "w": word, "c": coarse[i], "suf3": word[-3:],
             "rel_head": str(rel) if -2 < rel < 4 else ("<" if rel < 0 else ">"),
-            "shape": "caps" if caps else ("X" if ch.isupper() else ("x" if ch.islower() else "p")),
+            # in all-caps text assume sentence case, as the same words would have elsewhere
+            "shape": ("X" if i == 0 else "x") if caps else (
+                "X" if ch.isupper() else ("x" if ch.islower() else "p")),
             "trail": trail[:1] or "_", "kind": kind, "num": own["num"],
             "prev": words[i - 1] if i else "<s>",
             "prev_c": coarse[i - 1] if i else "<s>",

@@ -48,10 +48,12 @@ from pipelines.features import (
     learn_verb_stems,
     opening_features,
     opening_kind,
+    opening_spans,
     opening_words,
     phrase_frame,
     phrase_length,
     phrase_training_rows,
+    phrase_words,
     type_frame,
 )
 from pipelines.models.base import ClauseModel
@@ -146,7 +148,8 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
     last word, the distance from the head verb, the class sequence and the words themselves.
     The classes carry what is learned on "Decides"/"Recalling" over to "Decide"/"DECIDES".
     Features are ``name=value`` strings (one-hot), which vectorise faster than dicts.
-    Candidates stop before a word in ``stops`` (words never seen inside a gold phrase).
+    Candidates stop before a word in ``stops`` (words never seen inside a gold phrase) after
+    the head.
     """
     spans, coarse, head, caps = opening_words(text, verbs, max_words + 1)
     words = [s[2] for s in spans]
@@ -159,13 +162,14 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
     phrase = shape = ""
     for k in range(1, n + 1):
         last = words[k - 1]
-        if last in stops:
+        if last in stops and k - 1 > head:  # the head itself may be a rare verb ("Issue")
             break
         last_c = coarse[k - 1]
         if k < len(words):
             nxt, nxt_c = words[k], coarse[k]
             ch = text[spans[k][0]]
-            nxt_shape = "caps" if caps else ("X" if ch.isupper() else "x" if ch.islower() else "p")
+            # in all-caps text assume sentence case, as the same words would have elsewhere
+            nxt_shape = "x" if caps else ("X" if ch.isupper() else "x" if ch.islower() else "p")
         else:
             nxt = nxt_c = nxt_shape = "<end>"
         phrase = f"{phrase} {last}" if phrase else last
@@ -189,6 +193,26 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
     return spans, cands
 
 
+def _longest_known(spans: list[tuple[int, int, str, str]],
+                   known: frozenset[str] | set[str]) -> tuple[str, int] | None:
+    """``("phrase|next", k)`` for the longest phrase of ``known`` that opens ``spans``."""
+    words = [s[2] for s in spans]
+    key = ""
+    best = 0
+    best_key = ""
+    for k, word in enumerate(words[:MAX_PHRASE_WORDS], 1):
+        key = f"{key} {word}" if key else word
+        if key in known:
+            best, best_key = k, key
+    if not best:
+        return None
+    return f"{best_key}|{words[best] if best < len(words) else '<end>'}", best
+
+
+def _no_phrase_key(spans: list[tuple[int, int, str, str]]) -> str:
+    return "<none>|" + " ".join(s[2] for s in spans[:2])
+
+
 # --------------------------------------------------------------------------- model
 
 
@@ -202,6 +226,8 @@ class LinearModel(ClauseModel):
         self.pipeline: Pipeline | None = None
         self.verbs: frozenset[str] = frozenset()
         self.stops: frozenset[str] = frozenset()
+        self.known: frozenset[str] = frozenset()
+        self.trusted: frozenset[str] = frozenset()
 
     @property
     def cfg(self) -> LinearConfig:
@@ -284,6 +310,29 @@ class LinearModel(ClauseModel):
                                  class_weight=self.cfg.class_weight, random_state=self.seed)
         self.pipeline = Pipeline([("features", FeatureIndexer()), ("classifier", clf)])
         self.pipeline.fit(rows, np.asarray(target))
+        self.trusted = self._learn_trusted(texts, train["action_phrase"].tolist(), use)
+
+    def _learn_trusted(self, texts: list[str], phrases: list[Any], use: list[bool],
+                       min_count: int = 5, min_precision: float = 0.995) -> frozenset[str]:
+        """Openings ``phrase|next word`` (the longest gold phrase found at the opening, and the
+        word after it) that were right in ``min_precision`` of ``min_count``+ training clauses,
+        and likewise ``<none>|first two words`` of openings without any known phrase that had
+        none. Prediction takes them without scoring candidates: a fast path for common cases."""
+        known = {" ".join(phrase_words(p)) for p, ok in zip(phrases, use, strict=True)
+                 if ok and isinstance(p, str) and p}
+        hits: Counter[str] = Counter()
+        right: Counter[str] = Counter()
+        for text, phrase, ok in zip(texts, phrases, use, strict=True):
+            if not ok:
+                continue
+            _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
+            gold = phrase_length(text, phrase if isinstance(phrase, str) else None, spans)
+            found = _longest_known(spans, known) or (_no_phrase_key(spans), 0)
+            hits[found[0]] += 1
+            right[found[0]] += int(gold == found[1])
+        self.known = frozenset(known)
+        return frozenset(p for p, n in hits.items()
+                         if n >= min_count and right[p] >= min_precision * n)
 
     # ------------------------------------------------------------------ predict
 
@@ -307,7 +356,15 @@ class LinearModel(ClauseModel):
         texts = _texts(clauses)
         rows: list[list[str]] = []
         owner: list[tuple[int, list[tuple[int, int, str, str]]]] = []
-        for text in texts:
+        fast: dict[int, tuple[int, int] | None] = {}
+        for i, text in enumerate(texts):
+            if self.trusted:
+                _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
+                found = _longest_known(spans, self.known) or (_no_phrase_key(spans), 0)
+                if found[0] in self.trusted:
+                    fast[i] = (spans[0][0], spans[found[1] - 1][1]) if found[1] else None
+                    owner.append((0, spans))
+                    continue
             spans, cands = candidate_features(text, self.verbs, self.stops)
             owner.append((len(cands), spans))
             rows.extend(cands)
@@ -315,7 +372,10 @@ class LinearModel(ClauseModel):
                   if rows else np.zeros(0))
         bounds: list[tuple[int, int] | None] = []
         pos = 0
-        for n, spans in owner:
+        for i, (n, spans) in enumerate(owner):
+            if i in fast:
+                bounds.append(fast[i])
+                continue
             k = int(np.argmax(scores[pos:pos + n])) if n else 0
             pos += n
             bounds.append((spans[0][0], spans[k - 1][1]) if k > 0 else None)
@@ -327,7 +387,8 @@ class LinearModel(ClauseModel):
         import skops.io as sio
 
         sio.dump(self.pipeline, Path(path) / MODEL_FILE)
-        state = {"verbs": sorted(self.verbs), "stops": sorted(self.stops)}
+        state = {"verbs": sorted(self.verbs), "stops": sorted(self.stops),
+                 "known": sorted(self.known), "trusted": sorted(self.trusted)}
         (Path(path) / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
 
     @classmethod
@@ -347,12 +408,16 @@ class LinearModel(ClauseModel):
         state = json.loads((Path(path) / STATE_FILE).read_text(encoding="utf-8"))
         model.verbs = frozenset(state["verbs"])
         model.stops = frozenset(state.get("stops", ()))
+        model.known = frozenset(state.get("known", ()))
+        model.trusted = frozenset(state.get("trusted", ()))
         return model
 
     def describe(self) -> dict[str, Any]:
         if self.pipeline is None:
             return {}
         out: dict[str, Any] = {"verbs": len(self.verbs)}
+        if self.task == "action-phrase":
+            out.update(stops=len(self.stops), known=len(self.known), trusted=len(self.trusted))
         with contextlib.suppress(AttributeError, ValueError):
             out["n_features"] = len(self.pipeline[:-1].get_feature_names_out())
         return out

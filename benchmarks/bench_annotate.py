@@ -1,0 +1,216 @@
+"""`annotate` end to end (read JSONL, predict with both champions, write JSONL) vs the floor.
+
+Inputs are made by cycling the test split's clauses (document order) under new doc_ids, to
+10,000 and 50,000 clauses. Each measurement runs in its own child process, so its peak RSS is
+its own: the annotate path with the registered champions, and the FLOOR — the very same
+streaming path (``pipelines.annotate.annotate``: read, batch whole documents, merge, write,
+fsync) with a constant stand-in instead of the models. Peak memory at 10k vs 50k shows whether
+memory is flat in the input size (streaming). One more child runs the real command line,
+``unclause annotate IN -o OUT``, on the 50k input: what a user waits for, start-up included.
+
+Needs the champions (``make run``) in experiments/mlflow.db, or ``--model`` / ``--phrase-model``.
+
+    .venv/bin/python benchmarks/bench_annotate.py [--sizes 10000 50000] [--model URI]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import (
+    DATA,
+    ROOT,
+    banner,
+    null_models,
+    peak_rss_mib,
+    quiet_env,
+    rss_mib,
+    run_measured,
+    table,
+    unclause_command,
+    write_clause_jsonl,
+)
+from _common import write_results as save
+
+TYPE_MODEL = "models:/clause-type@champion"
+PHRASE_MODEL = "models:/action-phrase@champion"
+TARGET_RATIO = 1 / 3
+
+
+def make_input(data: Path, n: int, path: Path) -> dict[str, Any]:
+    """``n`` clauses: the test split in document order, cycled, each cycle under new doc_ids."""
+    sys.path.insert(0, str(ROOT))
+    import pandas as pd
+
+    from pipelines.dataset import load_clauses
+    from pipelines.models.base import document_order
+
+    test = document_order(load_clauses(data, ["test"])).reset_index(drop=True)
+    test = test[["doc_id", "para_id", "text"]]
+    parts, total, cycle = [], 0, 0
+    while total < n:
+        part = test.head(n - total).assign(doc_id=test["doc_id"].astype(str) + f"~{cycle}")
+        parts.append(part)
+        total += len(part)
+        cycle += 1
+    frame = pd.concat(parts, ignore_index=True)
+    write_clause_jsonl(frame, path)
+    return {"clauses": len(frame), "documents": int(frame["doc_id"].nunique()),
+            "bytes": path.stat().st_size, "test_clauses": len(test)}
+
+
+# ----------------------------------------------------------------------------- child side
+
+
+def child(args: argparse.Namespace) -> int:
+    """Annotate one input in this process: ``--worker annotate`` (champions) or ``floor``."""
+    sys.path.insert(0, str(ROOT))
+    from pipelines.annotate import annotate, load_models
+
+    start = time.perf_counter()
+    models = null_models() if args.worker == "floor" else load_models(args.model, args.phrase_model)
+    load_s = time.perf_counter() - start
+    ready_mib, ready_rss = peak_rss_mib(), rss_mib()
+    start = time.perf_counter()
+    result = annotate(Path(args.input), Path(args.out), models=models)
+    seconds = time.perf_counter() - start
+    figures = {"clauses": result.written, "seconds": seconds, "clauses_per_s": result.written / seconds,
+               "load_s": load_s, "ready_mib": ready_mib, "ready_rss_mib": ready_rss,
+               "peak_mib_self": peak_rss_mib(), "end_rss_mib": rss_mib(), "models": result.models}
+    Path(args.result).write_text(json.dumps(figures), encoding="utf-8")
+    return 0
+
+
+# ----------------------------------------------------------------------------- parent side
+
+
+def spawn(worker: str, input_path: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    result = work / f"{worker}_{input_path.stem}.json"
+    out = work / f"{worker}_{input_path.stem}.out.jsonl"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker, "--input", str(input_path),
+           "--out", str(out), "--result", str(result), "--model", args.model,
+           "--phrase-model", args.phrase_model]
+    print(f"… {worker} {input_path.name}", flush=True)
+    run = run_measured(cmd, cwd=ROOT).check(f"{worker} on {input_path.name}")
+    figures = json.loads(result.read_text(encoding="utf-8"))
+    figures.update(wall_s=run.seconds, cpu_s=run.cpu_s, peak_mib=figures["peak_mib_self"])
+    out.unlink(missing_ok=True)
+    return figures
+
+
+def cli_run(input_path: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The real command, as a user runs it (start-up, model loading, progress bar included)."""
+    out = work / "cli.out.jsonl"
+    cmd = [*unclause_command(), "annotate", str(input_path), "-o", str(out), "--model", args.model,
+           "--phrase-model", args.phrase_model]
+    print(f"… unclause annotate {input_path.name}", flush=True)
+    run = run_measured(cmd, cwd=ROOT, env=quiet_env({"COLUMNS": "120"})).check("unclause annotate")
+    lines = sum(1 for _ in out.open(encoding="utf-8"))
+    out.unlink(missing_ok=True)
+    return {"clauses": lines, "wall_s": run.seconds, "cpu_s": run.cpu_s,
+            "clauses_per_s": lines / run.seconds, "peak_mib": run.peak_mib}
+
+
+def champions_available(args: argparse.Namespace) -> str | None:
+    """None if the models load, else why not (the user-facing message)."""
+    sys.path.insert(0, str(ROOT))
+    from pipelines.annotate import load_models
+    from pipelines.errors import UnclauseError
+
+    try:
+        load_models(args.model, args.phrase_model)
+    except UnclauseError as exc:
+        return str(exc)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 50_000])
+    parser.add_argument("--data", type=Path, default=DATA, help="built clause dataset folder")
+    parser.add_argument("--model", default=TYPE_MODEL, help="clause-type model URI")
+    parser.add_argument("--phrase-model", default=PHRASE_MODEL, help="action-phrase model URI")
+    parser.add_argument("--no-cli", action="store_true", help="skip the `unclause annotate` run")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--input", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return child(args)
+    if not (args.data / "test.parquet").exists():
+        print(f"error: no clause dataset at {args.data}; build it first with `make data`",
+              file=sys.stderr)
+        return 2
+    problem = champions_available(args)
+    if problem:
+        print(f"error: {problem}\n(run `make run` first to register the champions, or pass "
+              "--model / --phrase-model)", file=sys.stderr)
+        return 2
+
+    banner("annotate end to end vs the floor")
+    sizes = sorted(set(args.sizes))
+    work = Path(tempfile.mkdtemp(prefix="unclause-bench-annotate-"))
+    runs: dict[str, dict[int, dict[str, Any]]] = {"annotate": {}, "floor": {}}
+    inputs: dict[int, dict[str, Any]] = {}
+    cli: dict[str, Any] | None = None
+    try:
+        for n in sizes:
+            path = work / f"clauses_{n}.jsonl"
+            inputs[n] = make_input(args.data, n, path)
+            for worker in ("floor", "annotate"):
+                runs[worker][n] = spawn(worker, path, work, args)
+        if not args.no_cli:
+            cli = cli_run(work / f"clauses_{sizes[-1]}.jsonl", work, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = []
+    for n in sizes:
+        floor, ann = runs["floor"][n], runs["annotate"][n]
+        rows.append(["floor (no model)", n, floor["seconds"], floor["clauses_per_s"], 1.0,
+                     round(floor["load_s"], 2), floor["ready_rss_mib"], floor["end_rss_mib"],
+                     floor["peak_mib"]])
+        rows.append(["annotate (champions)", n, ann["seconds"], ann["clauses_per_s"],
+                     ann["clauses_per_s"] / floor["clauses_per_s"], round(ann["load_s"], 2),
+                     ann["ready_rss_mib"], ann["end_rss_mib"], ann["peak_mib"]])
+    print(table(["path", "clauses", "seconds", "clauses/s", "× floor", "load s", "RSS ready",
+                 "RSS end", "peak MiB"], rows))
+    print("(seconds: the annotate() call alone, models already loaded (load s: loading them); RSS "
+          "ready / end: MiB resident before and after annotate(); peak MiB: the child's high-water "
+          "mark, model loading included)")
+    lo, hi = sizes[0], sizes[-1]
+    growth: dict[str, float] = {}
+    if hi > lo:
+        for worker in ("floor", "annotate"):
+            a, b = runs[worker][lo], runs[worker][hi]
+            growth[worker] = b["peak_mib"] - a["peak_mib"]
+            marginal = (hi - lo) / max(b["seconds"] - a["seconds"], 1e-9)
+            print(f"{worker}: peak {a['peak_mib']:,.0f} MiB at {lo:,} → {b['peak_mib']:,.0f} MiB at "
+                  f"{hi:,} ({growth[worker]:+,.0f} MiB for {hi / lo:.0f}× the input); marginal "
+                  f"{marginal:,.0f} clauses/s")
+    ratio = runs["annotate"][hi]["clauses_per_s"] / runs["floor"][hi]["clauses_per_s"]
+    ok = "meets" if ratio >= TARGET_RATIO else "MISSES"
+    print(f"annotate runs at {ratio:.2f}× the floor at {hi:,} clauses: {ok} the ≥ {TARGET_RATIO:.2f}× target "
+          f"(models: {runs['annotate'][hi]['models']})")
+    if cli:
+        print(f"`unclause annotate` on {cli['clauses']:,} clauses: {cli['wall_s']:.1f} s wall "
+              f"({cli['clauses_per_s']:,.0f} clauses/s incl. start-up), peak {cli['peak_mib']:,.0f} MiB")
+    path = save("annotate", {"inputs": {str(k): v for k, v in inputs.items()},
+                             "runs": {w: {str(k): v for k, v in r.items()} for w, r in runs.items()},
+                             "peak_growth_mib": growth, "ratio_to_floor": ratio, "cli": cli,
+                             "target_ratio": TARGET_RATIO,
+                             "models": {"type": args.model, "phrase": args.phrase_model}})
+    print(f"figures → {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

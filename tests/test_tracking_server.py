@@ -1,0 +1,246 @@
+"""A real MLflow tracking server on loopback: runs, artifacts and the registry go through HTTP.
+
+The server runs in its own process group (``start_new_session``) and is stopped by SIGTERM to
+that group. A PostgreSQL-backed variant runs when the server binaries and ``psycopg2`` exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipelines import tracking
+from pipelines.config import DataConfig, ExperimentConfig, LinearConfig
+from pipelines.errors import TrackingError
+from pipelines.runner import run_experiment
+
+HEALTH_TIMEOUT_S = 90.0
+STOP_TIMEOUT_S = 30.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _tail(path: Path, chars: int = 3000) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")[-chars:] if path.exists() else ""
+
+
+def _stop_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
+    """Signal the process group that ``proc`` leads; wait; SIGKILL it if it hangs. Return the code."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    try:
+        return proc.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        raise AssertionError(f"process {proc.pid} ignored signal {sig} for {STOP_TIMEOUT_S:.0f} s") from None
+
+
+@contextlib.contextmanager
+def mlflow_server(workdir: Path, backend_uri: str) -> Iterator[str]:
+    """Start ``mlflow server`` on a free loopback port; yield its URI once /health answers."""
+    port = _free_port()
+    uri = f"http://127.0.0.1:{port}"
+    log_path = workdir / "server.log"
+    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+           "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    cmd = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", backend_uri,
+           "--serve-artifacts", "--artifacts-destination", str(workdir / "artifacts"),
+           "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"mlflow server exited with {proc.returncode}:\n{_tail(log_path)}")
+            try:
+                with urllib.request.urlopen(f"{uri}/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"mlflow server gave no /health in {HEALTH_TIMEOUT_S:.0f} s:\n"
+                                     f"{_tail(log_path)}")
+            time.sleep(0.5)
+        yield uri
+    finally:
+        _stop_group(proc)
+    assert proc.returncode is not None, "the server is still running"
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{uri}/health", timeout=2)
+
+
+@pytest.fixture()
+def restore_mlflow_uris() -> Iterator[None]:
+    """tracking.setup sets MLflow's global URIs; put them back so later tests see no dead server."""
+    import mlflow
+
+    tracking_uri, registry_uri = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
+    yield
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(registry_uri)
+
+
+def _run_through_server(uri: str, server_dir: Path, workdir: Path, dataset: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registered debug experiment through the server, then read everything back from it."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.chdir(workdir)
+    cfg = ExperimentConfig(name="server-linear", task="clause-type", experiment="server-test",
+                           data=DataConfig(path=dataset), model=LinearConfig(), debug=200)
+    result = run_experiment(cfg, register=True)
+    print("DEBUG", uri, mlflow.get_tracking_uri(), mlflow.get_registry_uri(), os.environ.get("MLFLOW_REGISTRY_URI"), result.registration)
+
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    run = client.get_run(result.run_id)
+    assert run.info.status == "FINISHED"
+    assert run.data.tags["family"] == "linear"
+    assert run.data.metrics["val/macro_f1"] == pytest.approx(result.metrics["val/macro_f1"])
+    experiment = client.get_experiment(run.info.experiment_id)
+    assert experiment.name == "server-test"
+    assert experiment.artifact_location.startswith("mlflow-artifacts:")
+
+    champion = client.get_model_version_by_alias("clause-type", tracking.CHAMPION)
+    assert champion.run_id == result.run_id
+    assert result.registration is not None and result.registration["promoted"]
+
+    # The model's files went through the server into its artifact destination, and come back.
+    assert any((server_dir / "artifacts").rglob("MLmodel"))
+    model = mlflow.pyfunc.load_model("models:/clause-type@champion")
+    pred = model.predict({"doc_id": ["d", "d"], "para_id": [0, 1],
+                          "text": ["Recalling its resolution 70/1,", "1. Decides to act;"]})
+    assert len(pred) == 2 and {"type", "type_score"} <= set(pred.columns)
+
+
+@pytest.mark.slow
+def test_runs_and_champion_through_a_tracking_server(tmp_path: Path, tiny_dataset: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     restore_mlflow_uris: None) -> None:
+    workdir = tmp_path / "server"
+    workdir.mkdir()
+    with mlflow_server(workdir, f"sqlite:///{workdir / 'srv.db'}") as uri:
+        _run_through_server(uri, workdir, tmp_path, tiny_dataset, monkeypatch)
+    assert not (tmp_path / "mlruns").exists(), "artifacts leaked into ./mlruns"
+
+
+def test_unreachable_server_fails_fast_with_the_fix(monkeypatch: pytest.MonkeyPatch,
+                                                   restore_mlflow_uris: None) -> None:
+    uri = f"http://127.0.0.1:{_free_port()}"  # closed: nothing listens there
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    start = time.monotonic()
+    with pytest.raises(TrackingError) as info:
+        tracking.setup("unreachable")
+    assert time.monotonic() - start < 10
+    message = str(info.value)
+    assert uri in message
+    assert "unreachable" in message
+    assert "MLFLOW_TRACKING_URI" in message and "mlflow server" in message
+
+
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+def _postgres_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else None
+
+
+def _pg_user() -> str | None:
+    """The account to run PostgreSQL as: ourselves, or ``postgres`` when we are root."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        return pwd.getpwnam("postgres").pw_name
+    except KeyError:
+        pytest.skip("running as root and there is no 'postgres' account to run the server as")
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a free loopback port; yields a SQLAlchemy URI."""
+    initdb, postgres = _postgres_bin("initdb"), _postgres_bin("postgres")
+    if not (initdb and postgres):
+        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    pytest.importorskip("psycopg2", reason="psycopg2 not installed (pip install psycopg2-binary)")
+    import psycopg2
+
+    user = _pg_user()
+    root = Path(tempfile.mkdtemp(prefix="unclause-pg-"))
+    data, sockets = root / "data", root / "run"
+    sockets.mkdir()
+    if user:
+        import pwd
+
+        entry = pwd.getpwnam(user)
+        for path in (root, sockets):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+    port = _free_port()
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        subprocess.run([initdb, "-D", str(data), "-U", "unclause", "--auth=trust", "-E", "UTF8",
+                        "--no-sync"], check=True, capture_output=True, user=user, cwd=root,
+                       timeout=120)
+        with (root / "postgres.log").open("wb") as log:
+            proc = subprocess.Popen(
+                [postgres, "-D", str(data), "-p", str(port), "-k", str(sockets),
+                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+                stdout=log, stderr=subprocess.STDOUT, user=user, cwd=root, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = psycopg2.connect(host="127.0.0.1", port=port, user="unclause", dbname="postgres")
+                break
+            except psycopg2.OperationalError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"PostgreSQL did not start:\n{_tail(root / 'postgres.log')}"
+                                         ) from None
+                time.sleep(0.3)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("CREATE DATABASE mlflow")
+        conn.close()
+        yield f"postgresql+psycopg2://unclause@127.0.0.1:{port}/mlflow"
+    finally:
+        if proc is not None:
+            _stop_group(proc, signal.SIGINT)  # fast shutdown
+            assert proc.returncode is not None
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_tracking_server_on_postgresql(tmp_path: Path, tiny_dataset: Path,
+                                       monkeypatch: pytest.MonkeyPatch,
+                                       restore_mlflow_uris: None) -> None:
+    workdir = tmp_path / "server"
+    workdir.mkdir()
+    with postgres_server() as backend, mlflow_server(workdir, backend) as uri:
+        _run_through_server(uri, workdir, tmp_path, tiny_dataset, monkeypatch)
