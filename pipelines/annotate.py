@@ -118,9 +118,8 @@ def configure_tracking() -> str:
     tracking.quiet_env()
     uri = tracking.tracking_uri()
     tracking.check_reachable(uri)
-    import mlflow
 
-    mlflow.set_tracking_uri(uri)
+    tracking.use_store(uri)
     return uri
 
 

@@ -723,7 +723,6 @@ def report_json(report: EvaluationReport, n_boot: int, split: str | None) -> dic
 
 def _connect(track: bool) -> None:
     """Point MLflow at the store (failing fast on an unreachable server)."""
-    import mlflow
 
     from pipelines import tracking
 
@@ -734,8 +733,7 @@ def _connect(track: bool) -> None:
     tracking.quiet_env()
     uri = tracking.tracking_uri()
     tracking.check_reachable(uri)
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
+    tracking.use_store(uri)
 
 
 def _log_run(report: EvaluationReport, gold: pd.DataFrame, n_boot: int,

@@ -93,7 +93,8 @@ def annotate_spark(spark: SparkSession, df: DataFrame, model_uri: str, *,
     Returns every input column plus the model's outputs (``type``, ``type_score``, ``proba_*``
     or ``action_phrase``, ``action_lemma``, ``action_start``, ``action_end``); an input column
     with an output's name is replaced by the prediction. Rows come back grouped by document and
-    in ``para_id`` order within it. Side effect: the session's Arrow batch limits are lifted
+    in ``para_id`` order within it; a missing phrase is null (MLflow 3.17's ``spark_udf`` turns
+    it into the text ``"None"``, undone here). Side effect: the session's Arrow batch limits are lifted
     (``spark.sql.execution.arrow.maxRecordsPerBatch=0``) so that no document is split across
     the batches the model sees.
     """

@@ -63,6 +63,15 @@ def check_reachable(uri: str, timeout: float = 5.0) -> None:
             f"store {DEFAULT_URI}") from None
 
 
+def use_store(uri: str) -> None:
+    """Point both tracking and registry at ``uri`` (MLflow keeps them as separate globals, and a
+    registry URI left over from an earlier store would silently register models elsewhere)."""
+    import mlflow
+
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+
+
 def setup(experiment: str = "unclause") -> str:
     """Point MLflow at the store, create the experiment if needed; return its id."""
     quiet_env()
@@ -74,7 +83,7 @@ def setup(experiment: str = "unclause") -> str:
     if uri.startswith("sqlite:///"):
         db = Path(uri.removeprefix("sqlite:///"))
         db.parent.mkdir(parents=True, exist_ok=True)
-    mlflow.set_tracking_uri(uri)
+    use_store(uri)
     try:
         found = mlflow.get_experiment_by_name(experiment)
         if found is not None:

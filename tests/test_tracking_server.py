@@ -93,13 +93,21 @@ def mlflow_server(workdir: Path, backend_uri: str) -> Iterator[str]:
 
 @pytest.fixture()
 def restore_mlflow_uris() -> Iterator[None]:
-    """tracking.setup sets MLflow's global URIs; put them back so later tests see no dead server."""
-    import mlflow
+    """Put MLflow's global tracking/registry URIs (module state and the env vars it exports)
+    back as they were, so later tests see neither a dead server nor a stray default store."""
+    from mlflow.tracking._model_registry import utils as registry_utils
+    from mlflow.tracking._tracking_service import utils as tracking_utils
 
-    tracking_uri, registry_uri = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
+    names = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    env = {name: os.environ.get(name) for name in names}
+    state = (tracking_utils._tracking_uri, registry_utils._registry_uri)
     yield
-    mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_registry_uri(registry_uri)
+    tracking_utils._tracking_uri, registry_utils._registry_uri = state
+    for name, value in env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _run_through_server(uri: str, server_dir: Path, workdir: Path, dataset: Path,
@@ -107,13 +115,16 @@ def _run_through_server(uri: str, server_dir: Path, workdir: Path, dataset: Path
     """A registered debug experiment through the server, then read everything back from it."""
     import mlflow
     from mlflow import MlflowClient
+    from mlflow.tracking._model_registry import utils as registry_utils
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    # the registry follows the tracking URI unless something set one: nothing may have
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
+    monkeypatch.setattr(registry_utils, "_registry_uri", None)
     monkeypatch.chdir(workdir)
     cfg = ExperimentConfig(name="server-linear", task="clause-type", experiment="server-test",
                            data=DataConfig(path=dataset), model=LinearConfig(), debug=200)
     result = run_experiment(cfg, register=True)
-    print("DEBUG", uri, mlflow.get_tracking_uri(), mlflow.get_registry_uri(), os.environ.get("MLFLOW_REGISTRY_URI"), result.registration)
 
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     run = client.get_run(result.run_id)
