@@ -58,3 +58,24 @@ def tiny_dataset(tmp_path: Path) -> Path:
     from synthetic import write_dataset
 
     return write_dataset(tmp_path / "clauses")
+
+
+@pytest.fixture(autouse=True)
+def _isolate_mlflow_uris() -> Iterator[None]:
+    """MLflow keeps tracking/registry URIs as module globals and exports them as env vars
+    (``tracking.use_store``): reset both after every test so no test sees another's store."""
+    names = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    saved = {name: os.environ.get(name) for name in names}
+    yield
+    if "mlflow" in sys.modules:
+        import mlflow
+
+        if mlflow.active_run() is not None:
+            mlflow.end_run()
+        mlflow.set_tracking_uri(None)
+        mlflow.set_registry_uri(None)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
