@@ -32,6 +32,7 @@ from pipelines.config import OFFLINE_MINILM, TransformerConfig
 from pipelines.corpus.labels import lemmatize_phrase, split_number
 from pipelines.dataset import sample_documents
 from pipelines.errors import UnclauseError
+from pipelines.features import type_frame
 from pipelines.models.base import ClauseModel, empty_phrase_frame
 from pipelines.schema import CLAUSE_TYPES
 
@@ -406,12 +407,7 @@ class TransformerModel(ClauseModel):
         proba /= proba.sum(axis=1, keepdims=True)
         assert self._model is not None
         names = [self._model.config.id2label[i] for i in range(proba.shape[1])]
-        best = proba.argmax(axis=1)
-        out = pd.DataFrame({"type": [names[i] for i in best],
-                            "type_score": proba[np.arange(len(best)), best]}, index=index)
-        for j, name in enumerate(names):
-            out[f"proba_{name}"] = proba[:, j]
-        return out
+        return type_frame(proba, names, names, index)
 
     def _predict_phrases(self, texts: list[str], index: pd.Index) -> pd.DataFrame:
         enc = self._encode(texts, None, offsets=True)
