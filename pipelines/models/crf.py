@@ -5,8 +5,9 @@ context feature dicts of ``pipelines.features``; transitions learn that preamble
 operative parts and that list items follow their announcing line. Per-clause marginals give
 ``proba_*`` and ``type_score`` (and the predicted type is their argmax).
 
-action-phrase: one sequence per clause over its first ≤12 words with I/O tags; the phrase is the
-maximal prefix of words tagged I, returned as the exact substring of the text.
+action-phrase: one sequence per clause over its first ≤8 words with I/O tags; the phrase is the
+maximal prefix of words tagged I, returned as the exact substring of the text. Openings the
+training split settles (``pipelines.models.phrase_lexicon``) skip the tagger.
 
 The trained model is crfsuite's own binary file, kept in memory and written by ``save_state``.
 """
@@ -39,6 +40,7 @@ from pipelines.features import (
     type_frame,
 )
 from pipelines.models.base import ClauseModel
+from pipelines.models.phrase_lexicon import PhraseLexicon
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class CRFModel(ClauseModel):
         super().__init__(config, task, seed)
         self.model_bytes: bytes | None = None
         self.verbs: frozenset[str] = frozenset()
+        self.lexicon = PhraseLexicon()
         self._tagger: pycrfsuite.Tagger | None = None
 
     @property
@@ -143,6 +146,7 @@ class CRFModel(ClauseModel):
                                    [types[i] for i in keep])
         else:
             use = phrase_training_rows(train)
+            self.lexicon = PhraseLexicon.learn(texts, train["action_phrase"].tolist(), use)
             for text, phrase, ok in zip(texts, train["action_phrase"], use, strict=True):
                 if not ok:
                     continue
@@ -196,6 +200,10 @@ class CRFModel(ClauseModel):
         texts = _texts(clauses)
         bounds: list[tuple[int, int] | None] = []
         for text in texts:
+            hit, span = self.lexicon.lookup(text)
+            if hit:
+                bounds.append(span)
+                continue
             spans, items = token_features(text, self.verbs)
             k = 0
             if items:
@@ -212,8 +220,8 @@ class CRFModel(ClauseModel):
         if self.model_bytes is None:
             raise RuntimeError("CRFModel.save_state called before fit")
         (Path(path) / MODEL_FILE).write_bytes(self.model_bytes)
-        (Path(path) / STATE_FILE).write_text(json.dumps({"verbs": sorted(self.verbs)}),
-                                             encoding="utf-8")
+        state = {"verbs": sorted(self.verbs), **self.lexicon.to_state()}
+        (Path(path) / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
 
     @classmethod
     def load_state(cls, path: Path, config: CRFConfig, task: str, seed: int) -> Self:
@@ -221,14 +229,19 @@ class CRFModel(ClauseModel):
         model.model_bytes = (Path(path) / MODEL_FILE).read_bytes()
         state = json.loads((Path(path) / STATE_FILE).read_text(encoding="utf-8"))
         model.verbs = frozenset(state["verbs"])
+        model.lexicon = PhraseLexicon.from_state(state)
         return model
 
     def describe(self) -> dict[str, Any]:
         if self.model_bytes is None:
             return {}
         info = self.tagger.info()
-        return {"verbs": len(self.verbs), "state_features": len(info.state_features),
-                "transitions": len(info.transitions)}
+        out: dict[str, Any] = {"verbs": len(self.verbs),
+                               "state_features": len(info.state_features),
+                               "transitions": len(info.transitions)}
+        if self.task == "action-phrase":
+            out["trusted"] = len(self.lexicon.trusted)
+        return out
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()

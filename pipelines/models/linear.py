@@ -11,7 +11,8 @@ coarse grammatical class, punctuation after the last word, distance from the hea
 candidate phrase itself); a binary logistic regression scores the rows and the best-scoring k
 wins. On the GA/ECOSOC validation split this beat token-level in/out tagging on exact match and
 matched it on the hand-written genre documents, where per-clause length classification fell
-behind. The output is the exact substring of the text with its offsets; the classifier options
+behind. Openings the training split settles (``pipelines.models.phrase_lexicon``) skip the
+scoring. The output is the exact substring of the text with its offsets; the classifier options
 (svm, calibrate) apply to clause-type only.
 
 State is saved with skops (the safe format MLflow uses for scikit-learn), loaded with the
@@ -48,15 +49,14 @@ from pipelines.features import (
     learn_verb_stems,
     opening_features,
     opening_kind,
-    opening_spans,
     opening_words,
     phrase_frame,
     phrase_length,
     phrase_training_rows,
-    phrase_words,
     type_frame,
 )
 from pipelines.models.base import ClauseModel
+from pipelines.models.phrase_lexicon import PhraseLexicon
 
 log = logging.getLogger(__name__)
 
@@ -193,26 +193,6 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
     return spans, cands
 
 
-def _longest_known(spans: list[tuple[int, int, str, str]],
-                   known: frozenset[str] | set[str]) -> tuple[str, int] | None:
-    """``("phrase|next", k)`` for the longest phrase of ``known`` that opens ``spans``."""
-    words = [s[2] for s in spans]
-    key = ""
-    best = 0
-    best_key = ""
-    for k, word in enumerate(words[:MAX_PHRASE_WORDS], 1):
-        key = f"{key} {word}" if key else word
-        if key in known:
-            best, best_key = k, key
-    if not best:
-        return None
-    return f"{best_key}|{words[best] if best < len(words) else '<end>'}", best
-
-
-def _no_phrase_key(spans: list[tuple[int, int, str, str]]) -> str:
-    return "<none>|" + " ".join(s[2] for s in spans[:2])
-
-
 # --------------------------------------------------------------------------- model
 
 
@@ -226,8 +206,7 @@ class LinearModel(ClauseModel):
         self.pipeline: Pipeline | None = None
         self.verbs: frozenset[str] = frozenset()
         self.stops: frozenset[str] = frozenset()
-        self.known: frozenset[str] = frozenset()
-        self.trusted: frozenset[str] = frozenset()
+        self.lexicon = PhraseLexicon()
 
     @property
     def cfg(self) -> LinearConfig:
@@ -310,29 +289,7 @@ class LinearModel(ClauseModel):
                                  class_weight=self.cfg.class_weight, random_state=self.seed)
         self.pipeline = Pipeline([("features", FeatureIndexer()), ("classifier", clf)])
         self.pipeline.fit(rows, np.asarray(target))
-        self.trusted = self._learn_trusted(texts, train["action_phrase"].tolist(), use)
-
-    def _learn_trusted(self, texts: list[str], phrases: list[Any], use: list[bool],
-                       min_count: int = 5, min_precision: float = 0.995) -> frozenset[str]:
-        """Openings ``phrase|next word`` (the longest gold phrase found at the opening, and the
-        word after it) that were right in ``min_precision`` of ``min_count``+ training clauses,
-        and likewise ``<none>|first two words`` of openings without any known phrase that had
-        none. Prediction takes them without scoring candidates: a fast path for common cases."""
-        known = {" ".join(phrase_words(p)) for p, ok in zip(phrases, use, strict=True)
-                 if ok and isinstance(p, str) and p}
-        hits: Counter[str] = Counter()
-        right: Counter[str] = Counter()
-        for text, phrase, ok in zip(texts, phrases, use, strict=True):
-            if not ok:
-                continue
-            _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
-            gold = phrase_length(text, phrase if isinstance(phrase, str) else None, spans)
-            found = _longest_known(spans, known) or (_no_phrase_key(spans), 0)
-            hits[found[0]] += 1
-            right[found[0]] += int(gold == found[1])
-        self.known = frozenset(known)
-        return frozenset(p for p, n in hits.items()
-                         if n >= min_count and right[p] >= min_precision * n)
+        self.lexicon = PhraseLexicon.learn(texts, train["action_phrase"].tolist(), use)
 
     # ------------------------------------------------------------------ predict
 
@@ -354,31 +311,23 @@ class LinearModel(ClauseModel):
 
     def _predict_phrases(self, clauses: pd.DataFrame) -> pd.DataFrame:
         texts = _texts(clauses)
+        bounds: list[tuple[int, int] | None] = []
         rows: list[list[str]] = []
-        owner: list[tuple[int, list[tuple[int, int, str, str]]]] = []
-        fast: dict[int, tuple[int, int] | None] = {}
+        scored: list[tuple[int, int, list[tuple[int, int, str, str]]]] = []  # (clause, n, spans)
         for i, text in enumerate(texts):
-            if self.trusted:
-                _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
-                found = _longest_known(spans, self.known) or (_no_phrase_key(spans), 0)
-                if found[0] in self.trusted:
-                    fast[i] = (spans[0][0], spans[found[1] - 1][1]) if found[1] else None
-                    owner.append((0, spans))
-                    continue
-            spans, cands = candidate_features(text, self.verbs, self.stops)
-            owner.append((len(cands), spans))
-            rows.extend(cands)
+            hit, span = self.lexicon.lookup(text)
+            bounds.append(span)
+            if not hit:
+                spans, cands = candidate_features(text, self.verbs, self.stops)
+                scored.append((i, len(cands), spans))
+                rows.extend(cands)
         scores = (self.pipeline.predict_proba(rows)[:, 1]  # type: ignore[union-attr]
                   if rows else np.zeros(0))
-        bounds: list[tuple[int, int] | None] = []
         pos = 0
-        for i, (n, spans) in enumerate(owner):
-            if i in fast:
-                bounds.append(fast[i])
-                continue
+        for i, n, spans in scored:
             k = int(np.argmax(scores[pos:pos + n])) if n else 0
             pos += n
-            bounds.append((spans[0][0], spans[k - 1][1]) if k > 0 else None)
+            bounds[i] = (spans[0][0], spans[k - 1][1]) if k > 0 else None
         return phrase_frame(texts, bounds, clauses.index)
 
     # ------------------------------------------------------------------ state
@@ -388,7 +337,7 @@ class LinearModel(ClauseModel):
 
         sio.dump(self.pipeline, Path(path) / MODEL_FILE)
         state = {"verbs": sorted(self.verbs), "stops": sorted(self.stops),
-                 "known": sorted(self.known), "trusted": sorted(self.trusted)}
+                 **self.lexicon.to_state()}
         (Path(path) / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
 
     @classmethod
@@ -408,8 +357,7 @@ class LinearModel(ClauseModel):
         state = json.loads((Path(path) / STATE_FILE).read_text(encoding="utf-8"))
         model.verbs = frozenset(state["verbs"])
         model.stops = frozenset(state.get("stops", ()))
-        model.known = frozenset(state.get("known", ()))
-        model.trusted = frozenset(state.get("trusted", ()))
+        model.lexicon = PhraseLexicon.from_state(state)
         return model
 
     def describe(self) -> dict[str, Any]:
@@ -417,7 +365,8 @@ class LinearModel(ClauseModel):
             return {}
         out: dict[str, Any] = {"verbs": len(self.verbs)}
         if self.task == "action-phrase":
-            out.update(stops=len(self.stops), known=len(self.known), trusted=len(self.trusted))
+            out.update(stops=len(self.stops), known=len(self.lexicon.known),
+                       trusted=len(self.lexicon.trusted))
         with contextlib.suppress(AttributeError, ValueError):
             out["n_features"] = len(self.pipeline[:-1].get_feature_names_out())
         return out

@@ -1,0 +1,54 @@
+"""The action-phrase fast path: which openings it trusts, and the spans it returns."""
+
+from __future__ import annotations
+
+import json
+
+from pipelines.models.phrase_lexicon import PhraseLexicon
+
+# (text, gold phrase) pairs written for this test
+TRAIN = (
+    [("Requests the Secretary-General to report on progress;", "Requests")] * 6
+    + [("Strongly urges all Member States to cooperate;", "Strongly urges")] * 6
+    + [("Welcomes the report;", "Welcomes")] * 3  # seen too rarely to be trusted
+    # "Notes" + "with" is ambiguous: twice the gold phrase is longer
+    + [("Notes with appreciation the work done;", "Notes with appreciation")] * 4
+    + [("Notes with the help of partners;", "Notes")] * 2
+    + [("The General Assembly,", None)] * 5
+)
+
+
+def _learn() -> PhraseLexicon:
+    texts = [t for t, _ in TRAIN]
+    phrases = [p for _, p in TRAIN]
+    return PhraseLexicon.learn(texts, phrases, [True] * len(TRAIN))
+
+
+def test_trusted_openings_give_exact_spans() -> None:
+    lexicon = _learn()
+    text = "3.  Strongly urges all   parties to negotiate;"  # same phrase and next word
+    hit, span = lexicon.lookup(text)
+    assert hit and span is not None
+    assert text[span[0]:span[1]] == "Strongly urges"
+    hit, span = lexicon.lookup("Requests the Secretary-General to act;")
+    assert hit and span == (0, len("Requests"))
+
+
+def test_openings_without_phrase_are_trusted_as_none() -> None:
+    hit, span = _learn().lookup("The General Assembly,")
+    assert hit and span is None
+
+
+def test_rare_and_ambiguous_openings_fall_through_to_the_model() -> None:
+    lexicon = _learn()
+    assert lexicon.lookup("Welcomes the report;") == (False, None)
+    assert lexicon.lookup("Notes with appreciation the efforts;") == (False, None)
+    assert lexicon.lookup("Something never seen before") == (False, None)
+
+
+def test_state_round_trips_and_an_old_state_gives_an_empty_lexicon() -> None:
+    lexicon = _learn()
+    again = PhraseLexicon.from_state(json.loads(json.dumps(lexicon.to_state())))
+    assert again == lexicon and len(again) == len(lexicon) > 0
+    empty = PhraseLexicon.from_state({"verbs": []})
+    assert empty.lookup("Requests the Secretary-General;") == (False, None)
