@@ -55,8 +55,21 @@ class ClauseModel(ABC):
         """Learn from ``train`` (gold columns ``type`` / ``action_phrase`` present)."""
 
     @abstractmethod
+    def _predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
+        """The family's own prediction for every row (output columns as for ``predict``)."""
+
     def predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
-        """Predict for every row; see the module docstring for the output columns."""
+        """Predict for every row; see the module docstring for the output columns.
+
+        Clause types then pass through ``pipelines.models.lists``: list items take the type
+        of the line that announces them, whatever the family.
+        """
+        out = self._predict(clauses)
+        if self.task == "clause-type":
+            from pipelines.models.lists import inherit_list_types
+
+            out = inherit_list_types(clauses, out, getattr(self, "verbs", None))
+        return out
 
     @abstractmethod
     def save_state(self, path: Path) -> None:

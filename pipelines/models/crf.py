@@ -176,7 +176,7 @@ class CRFModel(ClauseModel):
             self._tagger.open_inmemory(self.model_bytes)
         return self._tagger
 
-    def predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
+    def _predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
         if self.task == "clause-type":
             return self._predict_types(clauses)
         return self._predict_phrases(clauses)

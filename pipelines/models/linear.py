@@ -293,7 +293,7 @@ class LinearModel(ClauseModel):
 
     # ------------------------------------------------------------------ predict
 
-    def predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
+    def _predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
         if self.pipeline is None:
             raise RuntimeError("LinearModel.predict called before fit or load")
         if self.task == "clause-type":

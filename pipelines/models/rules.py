@@ -107,7 +107,7 @@ class RulesModel(ClauseModel):
 
     # ------------------------------------------------------------------ predict
 
-    def predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
+    def _predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
         if self.task == "clause-type":
             return self._predict_types(clauses)
         return self._predict_phrases(clauses)

@@ -388,7 +388,7 @@ class TransformerModel(ClauseModel):
                     out[i] = logits[row, : len(ids[i])] if token_level else logits[row]
         return out
 
-    def predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
+    def _predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
         """Predict every row (same index); columns per ``pipelines.models.base``."""
         if self._model is None:
             raise UnclauseError("the transformer model is not fitted", "call fit or load first")
