@@ -108,6 +108,8 @@ ADVERBS = frozenset({
 SUBORDINATORS = frozenset({"whereas", "given", "since", "inasmuch"})
 #: closed class: modal verbs; a subject followed by one is a finite predicate
 MODALS = frozenset({"shall", "should", "will", "may", "must", "would", "can", "could"})
+#: after a word in -s these make it a plural noun, not a verb ("Participants at", "Threats of")
+NOUN_PREPOSITIONS = frozenset({"of", "at", "from", "by"})
 #: closed class: function words at a candidate phrase boundary
 FUNCTION_WORDS = frozenset({
     "the", "a", "an", "of", "to", "that", "its", "their", "his", "her", "our", "all", "in",
@@ -304,6 +306,8 @@ def opening_features(text: str, verbs: frozenset[str] | None = None) -> Features
     w2 = words[1] if len(words) > 1 else "<none>"
     hi, head = _head(words)
     form = word_form(head, verbs)
+    if form == "s" and hi == 0 and w2 in NOUN_PREPOSITIONS:
+        form = "plural"
     if w1 == "we":  # "We, the participants, express…": the head is the first verb after "we"
         for j in range(1, len(words)):
             if word_form(words[j], verbs) == "base_verb":

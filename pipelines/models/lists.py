@@ -38,7 +38,7 @@ def is_list_item(text: str, verbs: frozenset[str] | None = None) -> bool:
     feats = opening_features(text, verbs)
     if feats["end"] not in (";", ",", ".") or "modal" in feats or feats["w1"] == "to":
         return False  # a sentence ("… shall be mapped;") or an infinitive ("To create …;")
-    if feats["form"] == "s" and feats["w2"] == "of":
+    if feats["form"] == "plural":  # "Threats of …"
         return True
     if feats["w2"] in DETERMINERS and feats["w1"] not in DETERMINERS:
         return False  # a verb and its object ("Issue a joint statement;"), known verb or not
