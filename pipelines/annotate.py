@@ -43,6 +43,7 @@ import pandas as pd
 from pipelines import tracking
 from pipelines.errors import InputError, TrackingError, UnclauseError
 from pipelines.io import atomic_open
+from pipelines.models.base import empty_phrase_frame
 from pipelines.schema import CLAUSE_TYPES
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,27 @@ class Models:
     @property
     def version_label(self) -> str:
         return f"{self.type.label} + {self.phrase.label}"
+
+    def predict(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Clause types for every row, then action phrases for the rows not typed ``other``.
+
+        An "other" clause (title, date, heading, formula) has no action phrase by definition;
+        leaving those rows out spares the phrase model about a quarter of the clauses.
+        """
+        types = self.type.predict(frame)
+        keep = (types["type"] != "other").to_numpy()
+        if keep.all():
+            return types, self.phrase.predict(frame)
+        if not keep.any():
+            return types, empty_phrase_frame(frame.index)
+        found = self.phrase.predict(frame[keep])
+        found.index = frame.index[keep]  # a pyfunc's output carries a fresh RangeIndex
+        found = found.reindex(frame.index)
+        for col in ("action_phrase", "action_lemma"):
+            found[col] = found[col].astype(object).where(keep, None)
+        for col in ("action_start", "action_end"):
+            found[col] = found[col].where(keep, -1).astype("int64")
+        return types, found
 
 
 def configure_tracking() -> str:
@@ -1036,9 +1058,8 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
         try:
             for batch in iter_batches(stream, batch_size):
                 frame = model_frame(batch)
-                rows = merge_predictions([u.record for u in batch], models.type.predict(frame),
-                                         models.phrase.predict(frame), review_threshold,
-                                         keep_proba=keep_proba)
+                rows = merge_predictions([u.record for u in batch], *models.predict(frame),
+                                         review_threshold, keep_proba=keep_proba)
                 data = "".join(_dumps(r) + "\n" for r in rows).encode("utf-8")
                 fh.write(data)
                 fh.flush()

@@ -18,6 +18,7 @@ from pipelines.annotate import (
     Unit,
     annotate,
     iter_batches,
+    load_models,
     partial_paths,
     select_for_review,
     uncertainty,
@@ -151,6 +152,22 @@ def test_jsonl_with_default_champions(store: str, tmp_path: Path) -> None:
     assert sum(r["action_phrase"] is not None for r in rows) > len(rows) / 3
     assert not partial_paths(tmp_path / "out.jsonl")[0].exists()
     assert result.documents == 8 and sum(result.types.values()) == len(rows)
+
+
+def test_phrases_only_for_clauses_not_typed_other(store: str, tmp_path: Path) -> None:
+    """Both models run on each batch; the phrase model's answer is kept for preambular and
+    operative clauses and an "other" clause (title, date, formula) never carries a phrase."""
+    records = write_clauses(tmp_path / "in.jsonl", n_docs=4)
+    annotate(tmp_path / "in.jsonl", tmp_path / "out.jsonl")
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    models = load_models()
+    frame = pd.DataFrame(records)[["doc_id", "para_id", "text"]]
+    own = models.phrase.predict(frame)
+    kinds = {r["type"] for r in rows}
+    assert {"other", "operative"} <= kinds
+    for row, phrase in zip(rows, own["action_phrase"], strict=True):
+        expected = None if row["type"] == "other" else phrase
+        assert row["action_phrase"] == expected
 
 
 def test_csv_output(store: str, tmp_path: Path) -> None:
