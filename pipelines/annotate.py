@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TYPE_MODEL = "models:/clause-type@champion"
 DEFAULT_PHRASE_MODEL = "models:/action-phrase@champion"
-DEFAULT_BATCH_SIZE = 2000
+DEFAULT_BATCH_SIZE = 5000
 DEFAULT_REVIEW_THRESHOLD = 0.8
 #: Fields annotate adds to every input record, in this order.
 OUTPUT_FIELDS: tuple[str, ...] = ("type", "type_score", "action_phrase", "action_lemma",

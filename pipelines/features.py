@@ -88,6 +88,7 @@ def strip_numbering(text: str) -> str:
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,/:]\d+)*")
 _SPAN_RE = re.compile(r"\S+")
 _TRAIL = ",;:.!?)]}\"'”’*_"
+_LEADING = "\"'“‘(*_"
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december")
 _MONTH_RE = re.compile(rf"(?:{_MONTHS})\b", re.IGNORECASE)
@@ -138,15 +139,20 @@ def opening_spans(text: str, n: int = 12) -> tuple[int, list[tuple[int, int, str
     text = text if isinstance(text, str) else ""
     offset = split_numbering(text)[2]
     spans: list[tuple[int, int, str, str]] = []
+    append = spans.append
     for m in _SPAN_RE.finditer(text, offset):
         tok = m.group()
         core = tok.rstrip(_TRAIL)
-        if not core:
+        if core is tok:  # no trailing punctuation (the common case)
+            start = m.start()
+            append((start, start + len(tok), tok.lower().strip(_LEADING), ""))
+        elif core:
+            start = m.start()
+            append((start, start + len(core), core.lower().strip(_LEADING), tok[len(core):]))
+        else:  # punctuation alone joins the previous word's trail
             if spans:
                 spans[-1] = (*spans[-1][:3], spans[-1][3] + tok)
             continue
-        spans.append((m.start(), m.start() + len(core), core.lower().strip("\"'“‘(*_"),
-                      tok[len(core):]))
         if len(spans) >= n:
             break
     return offset, spans
@@ -527,7 +533,7 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
     for m in _SPAN_RE.finditer(phrase):
         core = m.group().rstrip(_TRAIL)
         if core:
-            out.append(core.lower().strip("\"'“‘(*_"))
+            out.append(core.lower().strip(_LEADING))
     return tuple(out)
 
 
