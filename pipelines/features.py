@@ -98,6 +98,7 @@ _SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}")
 _MEETING_RE = re.compile(r"\b\d+\s*(?:st|nd|rd|th|d)\.?\s+(?:plenary\s+)?meeting\b"
                          r"|\bmeeting\s+(?:no\.\s*)?\d", re.IGNORECASE)
 _ALPHA_RE = re.compile(r"[^\W\d_]")
+_DIGIT_RE = re.compile(r"\d")
 
 #: closed class: words that modify the opening verb and are skipped to find its head
 ADVERBS = frozenset({
@@ -364,10 +365,12 @@ def opening_features(text: str, verbs: frozenset[str] | None = None) -> Features
         feats["no_letters"] = 1.0
     head_text = text[:120]
     if n_words <= 16:
-        if _MEETING_RE.search(head_text):
+        # meeting and date patterns both hold a digit: most short lines have none
+        digit = _DIGIT_RE.search(head_text) is not None
+        if digit and _MEETING_RE.search(head_text):
             feats["meeting"] = 1.0
         if n_words <= 10:
-            if _DATE_RE.search(head_text):
+            if digit and _DATE_RE.search(head_text):
                 feats["date"] = 1.0
             if _SYMBOL_RE.search(head_text):
                 feats["symbol"] = 1.0

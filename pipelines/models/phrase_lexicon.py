@@ -17,30 +17,50 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.features import opening_spans, phrase_length, phrase_words
+from pipelines.features import (
+    _LEADING,
+    _TRAIL,
+    opening_spans,
+    phrase_length,
+    phrase_words,
+    split_numbering,
+)
 
 #: longest action phrase the lexicon knows, in words
 MAX_WORDS = 8
 
-Span = tuple[int, int, str, str]
 
 
-def _longest_known(spans: Sequence[Span], known: frozenset[str]) -> tuple[str, int] | None:
-    """``("phrase|next", k)`` for the longest phrase of ``known`` that opens ``spans``."""
+def _opening_key(words: Sequence[str], known: frozenset[str]) -> tuple[str, int]:
+    """The lexicon key of an opening's words and the phrase length it stands for (0: none):
+    ``phrase|next word`` for the longest known phrase, else ``<none>|first two words``."""
     key = best_key = ""
     best = 0
-    for k, span in enumerate(spans[:MAX_WORDS], 1):
-        key = f"{key} {span[2]}" if key else span[2]
+    for k, word in enumerate(words[:MAX_WORDS], 1):
+        key = f"{key} {word}" if key else word
         if key in known:
             best, best_key = k, key
     if not best:
+        return "<none>|" + " ".join(words[:2]), 0
+    return f"{best_key}|{words[best] if best < len(words) else '<end>'}", best
+
+
+def _opening_words(text: str) -> tuple[int, list[tuple[str, str]], list[str]] | None:
+    """``(offset, [(token, core)], words)`` of the first words after the numbering, as
+    ``opening_spans`` reads them but without building spans; None when punctuation-only
+    tokens leave too few words in the window (the caller then uses ``opening_spans``)."""
+    offset = split_numbering(text)[2]
+    tokens = text[offset:].split(None, MAX_WORDS + 1)
+    kept: list[tuple[str, str]] = []
+    words: list[str] = []
+    for tok in tokens[:MAX_WORDS + 1]:
+        core = tok.rstrip(_TRAIL)
+        if core:
+            kept.append((tok, core))
+            words.append(core.lower().strip(_LEADING))
+    if len(words) <= MAX_WORDS and len(tokens) > MAX_WORDS + 1:
         return None
-    return f"{best_key}|{spans[best][2] if best < len(spans) else '<end>'}", best
-
-
-def _opening_key(spans: Sequence[Span], known: frozenset[str]) -> tuple[str, int]:
-    """The lexicon key of an opening and the phrase length it stands for (0: no phrase)."""
-    return _longest_known(spans, known) or ("<none>|" + " ".join(s[2] for s in spans[:2]), 0)
+    return offset, kept, words
 
 
 @dataclass(frozen=True)
@@ -63,7 +83,7 @@ class PhraseLexicon:
                 continue
             _, spans = opening_spans(text, MAX_WORDS + 1)
             gold = phrase_length(text, phrase if isinstance(phrase, str) else None, spans)
-            key, k = _opening_key(spans, known)
+            key, k = _opening_key([s[2] for s in spans], known)
             hits[key] += 1
             right[key] += int(gold == k)
         trusted = frozenset(key for key, n in hits.items()
@@ -74,11 +94,25 @@ class PhraseLexicon:
         """``(True, span offsets or None)`` when the opening is trusted, else ``(False, None)``."""
         if not self.trusted:
             return False, None
-        _, spans = opening_spans(text, MAX_WORDS + 1)
-        key, k = _opening_key(spans, self.known)
+        found = _opening_words(text)
+        if found is None:
+            _, spans = opening_spans(text, MAX_WORDS + 1)
+            key, k = _opening_key([s[2] for s in spans], self.known)
+            if key not in self.trusted:
+                return False, None
+            return True, ((spans[0][0], spans[k - 1][1]) if k else None)
+        pos, kept, words = found
+        key, k = _opening_key(words, self.known)
         if key not in self.trusted:
             return False, None
-        return True, ((spans[0][0], spans[k - 1][1]) if k else None)
+        if not k:
+            return True, None
+        start = end = -1
+        for j, (tok, core) in enumerate(kept[:k]):  # offsets of the k words, in order
+            at = text.find(tok, pos)
+            start = at if j == 0 else start
+            end, pos = at + len(core), at + len(tok)
+        return True, (start, end)
 
     def to_state(self) -> dict[str, list[str]]:
         return {"known": sorted(self.known), "trusted": sorted(self.trusted)}
