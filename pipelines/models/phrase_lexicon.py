@@ -6,7 +6,7 @@ with the word after it, decides the span with near certainty. :class:`PhraseLexi
 openings ``phrase|next word`` (and ``<none>|first two words`` for openings without any known
 phrase) were right in at least ``min_precision`` of ``min_count``+ training clauses; the
 phrase models (linear, CRF) take those spans directly and score only the rest. On the GA/ECOSOC
-test split about 80 % of clauses take the fast path, which is what lets annotation keep pace
+test split about 84 % of clauses take the fast path, which is what lets annotation keep pace
 with reading.
 """
 
@@ -72,7 +72,7 @@ class PhraseLexicon:
 
     @classmethod
     def learn(cls, texts: Sequence[str], phrases: Sequence[Any], use: Sequence[bool],
-              min_count: int = 5, min_precision: float = 0.995) -> PhraseLexicon:
+              min_count: int = 3, min_precision: float = 0.99) -> PhraseLexicon:
         """Learn from training clauses; ``use`` marks the rows that teach phrases."""
         known = frozenset(" ".join(phrase_words(p)) for p, ok in zip(phrases, use, strict=True)
                           if ok and isinstance(p, str) and p)
