@@ -10,10 +10,10 @@ from pipelines.models.phrase_lexicon import PhraseLexicon
 TRAIN = (
     [("Requests the Secretary-General to report on progress;", "Requests")] * 6
     + [("Strongly urges all Member States to cooperate;", "Strongly urges")] * 6
-    + [("Welcomes the report;", "Welcomes")] * 3  # seen too rarely to be trusted
-    # "Notes" + "with" is ambiguous: twice the gold phrase is longer
-    + [("Notes with appreciation the work done;", "Notes with appreciation")] * 4
-    + [("Notes with the help of partners;", "Notes")] * 2
+    + [("Welcomes the report;", "Welcomes")] * 2  # seen too rarely to be trusted
+    # the same opening "Calls upon|all" with two gold lengths: not settled, so not trusted
+    + [("Calls upon all parties to comply;", "Calls upon")] * 4
+    + [("Calls upon all parties to comply;", "Calls")] * 2
     + [("The General Assembly,", None)] * 5
 )
 
