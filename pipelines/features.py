@@ -241,11 +241,15 @@ def opening_words(text: str, verbs: frozenset[str] | None, n: int = 12,
     """``(spans, coarse_forms, head_index, caps)`` of the first ``n`` words, for phrase models.
 
     ``caps`` is True when the opening is written in capitals (old telegraphic text), so casing
-    carries no information there.
+    carries no information there. A word in -s before of/at/from/by is a plural noun ("base"),
+    not a finite verb: "Threats of …", "Participants at …".
     """
     _, spans = opening_spans(text, n)
     words = [s[2] for s in spans]
     coarse = [COARSE_FORMS[word_form(w, verbs)] for w in words]
+    for i in range(len(words) - 1):
+        if coarse[i] == "fin" and words[i + 1] in NOUN_PREPOSITIONS and words[i][-1:] == "s":
+            coarse[i] = "base"
     head, _ = _head(words)
     caps = bool(spans) and text[spans[0][0]:spans[-1][1]].isupper()
     return spans, coarse, head, caps
