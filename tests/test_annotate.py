@@ -103,10 +103,10 @@ def store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPa
 
 def write_clauses(path: Path, n_docs: int = 8, seed: int = 99, gold: bool = True) -> list[dict]:
     """Unseen invented resolutions as a clause JSONL, with an extra nested field per line."""
-    from synthetic import make_documents
+    from synthetic import SMALL_VOCABULARY, make_clause_table
 
-    frame = make_documents(n_docs, seed).drop(columns=["split", "action_phrase",
-                                                       "action_lemma"])
+    frame = make_clause_table(n_docs, seed, vocabulary=SMALL_VOCABULARY).drop(
+        columns=["split", "action_phrase", "action_lemma"])
     if not gold:
         frame = frame.drop(columns=["type"])
     records = frame.to_dict("records")
@@ -371,8 +371,10 @@ def test_resume_refuses_a_changed_input_and_restart_starts_over(store: str,
 
     with pytest.raises(_Interrupt):
         annotate(inp, out, batch_size=20, on_batch=interrupt)
-    inp.write_text(inp.read_text(encoding="utf-8").replace("United Nations", "UN", 1),
-                   encoding="utf-8")
+    text = inp.read_text(encoding="utf-8")
+    changed = text.replace("The General Assembly,", "The Assembly,", 1)
+    assert changed != text
+    inp.write_text(changed, encoding="utf-8")
     with pytest.raises(UnclauseError, match="changed since the interrupted run"):
         annotate(inp, out, batch_size=20, resume=True)
     result = annotate(inp, out, batch_size=20, restart=True)

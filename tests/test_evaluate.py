@@ -16,7 +16,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import make_documents, write_dataset
+from synthetic import make_clause_table, write_dataset
 from typer.testing import CliRunner
 
 from pipelines.config import LinearConfig, RulesConfig, load_config
@@ -115,7 +115,7 @@ def test_null_gold_rows_are_excluded_and_counted() -> None:
 
 
 def test_intervals_are_bootstrap_ci_over_whole_documents() -> None:
-    gold = make_documents(12, seed=3)
+    gold = make_clause_table(12, seed=3)
     rng = np.random.default_rng(0)
     flip = rng.random(len(gold)) < 0.15
     pred = pd.DataFrame({"type": np.where(flip, gold["type"].map(CYCLE), gold["type"]),
