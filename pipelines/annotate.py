@@ -433,10 +433,13 @@ def iter_batches(units: Iterable[Unit], batch_size: int) -> Iterator[list[Unit]]
 
 
 def model_frame(units: list[Unit]) -> pd.DataFrame:
-    """The pyfunc input for a batch: ``doc_id`` (str), ``para_id`` (int64), ``text`` (str)."""
+    """The pyfunc input for a batch: ``doc_id`` (str), ``para_id`` (int64), ``text`` (str).
+
+    Texts stay Python strings (object dtype): the models read them as such, and a round trip
+    through pandas' Arrow-backed string dtype costs more than a model's own features."""
     return pd.DataFrame({"doc_id": [u.doc_id for u in units],
                          "para_id": pd.Series([u.para_id for u in units], dtype="int64"),
-                         "text": [u.record["text"] for u in units]})
+                         "text": pd.Series([u.record["text"] for u in units], dtype=object)})
 
 
 def checked_span(text: str, phrase: Any, start: Any, end: Any) -> tuple[str | None,

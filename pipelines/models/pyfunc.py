@@ -27,7 +27,10 @@ def prepare_input(frame: pd.DataFrame) -> pd.DataFrame:
         raise InputError("model input", "no 'text' column",
                          "send rows like {\"doc_id\": …, \"para_id\": …, \"text\": …}")
     out = frame.copy()
-    out["text"] = out["text"].fillna("").astype(str)
+    # plain Python strings (object dtype), not pandas' Arrow-backed "str": the models iterate
+    # over the texts several times, and Arrow strings are rebuilt as Python objects each time
+    out["text"] = pd.Series([t if isinstance(t, str) else "" if t is None or t != t else str(t)
+                             for t in out["text"].tolist()], index=out.index, dtype=object)
     if "doc_id" not in out.columns:
         out["doc_id"] = "doc"
     out["doc_id"] = out["doc_id"].astype(str)
