@@ -438,6 +438,11 @@ def _doc_upper(texts: Sequence[str]) -> bool:
     return upper > 3 * lower and upper > 20
 
 
+def clause_texts(clauses: pd.DataFrame) -> list[str]:
+    """The ``text`` column as Python strings (``""`` for a missing text)."""
+    return [t if isinstance(t, str) else "" for t in clauses["text"].tolist()]
+
+
 def document_features(clauses: pd.DataFrame, verbs: frozenset[str] | None = None,
                       context: bool = True, opening: bool = True) -> list[Features]:
     """Per-clause feature dicts for a clause table in document order.
@@ -449,7 +454,7 @@ def document_features(clauses: pd.DataFrame, verbs: frozenset[str] | None = None
     clauses, finite openings, an enacting formula); ``opening=False`` keeps only the context
     keys. Rows keep the order of ``clauses``.
     """
-    texts = [t if isinstance(t, str) else "" for t in clauses["text"].tolist()]
+    texts = clause_texts(clauses)
     doc_ids = clauses["doc_id"].tolist() if "doc_id" in clauses else [0] * len(texts)
     out: list[Features] = []
     start = 0

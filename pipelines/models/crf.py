@@ -28,6 +28,7 @@ from pipelines.config import CRFConfig
 from pipelines.features import (
     FUNCTION_WORDS,
     Features,
+    clause_texts,
     document_features,
     document_positions,
     learn_verb_stems,
@@ -48,10 +49,6 @@ MODEL_FILE = "crf.crfsuite"
 STATE_FILE = "crf.json"
 MAX_PHRASE_WORDS = 8
 INSIDE, OUTSIDE = "I", "O"
-
-
-def _texts(frame: pd.DataFrame) -> list[str]:
-    return [t if isinstance(t, str) else "" for t in frame["text"]]
 
 
 def _doc_slices(doc_ids: list[Any]) -> list[tuple[int, int]]:
@@ -128,7 +125,7 @@ class CRFModel(ClauseModel):
 
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
         train = train.iloc[document_positions(train)]
-        texts = _texts(train)
+        texts = clause_texts(train)
         self.verbs = learn_verb_stems(texts)
         trainer = pycrfsuite.Trainer(verbose=False)
         trainer.set_params({"c1": self.cfg.c1, "c2": self.cfg.c2,
@@ -197,7 +194,7 @@ class CRFModel(ClauseModel):
 
     def _predict_phrases(self, clauses: pd.DataFrame) -> pd.DataFrame:
         tagger = self.tagger
-        texts = _texts(clauses)
+        texts = clause_texts(clauses)
         bounds: list[tuple[int, int] | None] = []
         for text in texts:
             hit, span = self.lexicon.lookup(text)

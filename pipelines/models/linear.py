@@ -43,6 +43,7 @@ from sklearn.svm import LinearSVC
 from pipelines.config import LinearConfig
 from pipelines.features import (
     FUNCTION_WORDS,
+    clause_texts,
     document_features,
     document_positions,
     learn_phrase_stops,
@@ -64,10 +65,6 @@ MODEL_FILE = "linear.skops"
 STATE_FILE = "linear.json"
 #: longest action phrase considered, in words
 MAX_PHRASE_WORDS = 8
-
-
-def _texts(frame: pd.DataFrame) -> list[str]:
-    return [t if isinstance(t, str) else "" for t in frame["text"]]
 
 
 # --------------------------------------------------------------------------- vectorising
@@ -246,7 +243,7 @@ class LinearModel(ClauseModel):
     def _type_inputs(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` (document order) → the pipeline's input: ``feats`` dicts and ``text``."""
         feats_on = {"opening", "context"} & set(self.cfg.features)
-        data: dict[str, Any] = {"text": _texts(frame)}
+        data: dict[str, Any] = {"text": clause_texts(frame)}
         if feats_on:
             data["feats"] = document_features(frame, self.verbs, context="context" in feats_on,
                                               opening="opening" in feats_on)
@@ -256,7 +253,7 @@ class LinearModel(ClauseModel):
 
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
         train = train.iloc[document_positions(train)]
-        self.verbs = learn_verb_stems(_texts(train))
+        self.verbs = learn_verb_stems(clause_texts(train))
         if self.task == "clause-type":
             keep = train["type"].isin(self.labels).to_numpy()
             inputs = self._type_inputs(train)[keep]
@@ -269,7 +266,7 @@ class LinearModel(ClauseModel):
         rows: list[list[str]] = []
         target: list[int] = []
         skipped = 0
-        texts = _texts(train)
+        texts = clause_texts(train)
         self.stops = learn_phrase_stops(texts, train["action_phrase"].tolist())
         use = phrase_training_rows(train)
         for text, phrase, ok in zip(texts, train["action_phrase"], use, strict=True):
@@ -310,7 +307,7 @@ class LinearModel(ClauseModel):
         return type_frame(proba[:, :len(classes)], classes, list(self.labels), clauses.index)
 
     def _predict_phrases(self, clauses: pd.DataFrame) -> pd.DataFrame:
-        texts = _texts(clauses)
+        texts = clause_texts(clauses)
         bounds: list[tuple[int, int] | None] = []
         rows: list[list[str]] = []
         scored: list[tuple[int, int, list[tuple[int, int, str, str]]]] = []  # (clause, n, spans)

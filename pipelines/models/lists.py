@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.features import document_positions, opening_features, opening_kind
+from pipelines.features import clause_texts, document_positions, opening_features, opening_kind
 
 #: first words that start a noun phrase
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "all", "any", "each", "every",
@@ -56,7 +56,7 @@ def inherit_list_types(clauses: pd.DataFrame, pred: pd.DataFrame,
     own) from "The risk of …" (an item)."""
     if pred.empty or "text" not in clauses:
         return pred
-    texts = [t if isinstance(t, str) else "" for t in clauses["text"].tolist()]
+    texts = clause_texts(clauses)
     doc_ids = clauses["doc_id"].tolist() if "doc_id" in clauses else [0] * len(texts)
     order = document_positions(clauses)
     proba_cols = [c for c in pred.columns if c.startswith("proba_")]

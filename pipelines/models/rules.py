@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipelines.config import RulesConfig
 from pipelines.features import (
+    clause_texts,
     document_features,
     document_positions,
     learn_verb_stems,
@@ -68,7 +69,7 @@ class RulesModel(ClauseModel):
 
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
         cfg: RulesConfig = self.config  # type: ignore[assignment]
-        texts = [t if isinstance(t, str) else "" for t in train["text"]]
+        texts = clause_texts(train)
         self.verbs = learn_verb_stems(texts)
         if self.task == "clause-type":
             self._fit_types(train, texts, cfg)
@@ -138,7 +139,7 @@ class RulesModel(ClauseModel):
         if order:
             frame = clauses.iloc[order]
             feats = document_features(frame, self.verbs, context=False)
-            texts = [t if isinstance(t, str) else "" for t in frame["text"]]
+            texts = clause_texts(frame)
             rows = [[c.get(t, 0.0) for t in labels]
                     for c in map(self._counts_for, texts, feats)]
             counts[order] = rows
@@ -147,7 +148,7 @@ class RulesModel(ClauseModel):
 
     def _predict_phrases(self, clauses: pd.DataFrame) -> pd.DataFrame:
         cfg: RulesConfig = self.config  # type: ignore[assignment]
-        texts = [t if isinstance(t, str) else "" for t in clauses["text"]]
+        texts = clause_texts(clauses)
         bounds: list[tuple[int, int] | None] = []
         for text in texts:
             _, spans = opening_spans(text, cfg.max_words)
