@@ -159,6 +159,26 @@ def opening_spans(text: str, n: int = 12) -> tuple[int, list[tuple[int, int, str
     return offset, spans
 
 
+def opening_word_tokens(text: str, n: int = 12,
+                        ) -> tuple[int, list[tuple[str, str]], list[str]] | None:
+    """``(offset, [(token, core)], words)`` for the first ``n`` words after the numbering, the
+    words as :func:`opening_spans` reads them, without building spans (a lookup needs offsets
+    only when it hits; ``text.find(token)`` gives them). None when punctuation-only tokens
+    leave fewer than ``n`` words in the first ``n + 1`` tokens: use ``opening_spans`` then."""
+    offset = split_numbering(text)[2]
+    tokens = text[offset:].split(None, n)
+    kept: list[tuple[str, str]] = []
+    words: list[str] = []
+    for tok in tokens[:n]:
+        core = tok.rstrip(_TRAIL)
+        if core:
+            kept.append((tok, core))
+            words.append(core.lower().strip(_LEADING))
+    if len(words) < n and len(tokens) > n:
+        return None
+    return offset, kept, words
+
+
 # --------------------------------------------------------------------------- word form
 
 

@@ -17,18 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.features import (
-    _LEADING,
-    _TRAIL,
-    opening_spans,
-    phrase_length,
-    phrase_words,
-    split_numbering,
-)
+from pipelines.features import opening_spans, opening_word_tokens, phrase_length, phrase_words
 
 #: longest action phrase the lexicon knows, in words
 MAX_WORDS = 8
-
 
 
 def _opening_key(words: Sequence[str], known: frozenset[str]) -> tuple[str, int]:
@@ -43,24 +35,6 @@ def _opening_key(words: Sequence[str], known: frozenset[str]) -> tuple[str, int]
     if not best:
         return "<none>|" + " ".join(words[:2]), 0
     return f"{best_key}|{words[best] if best < len(words) else '<end>'}", best
-
-
-def _opening_words(text: str) -> tuple[int, list[tuple[str, str]], list[str]] | None:
-    """``(offset, [(token, core)], words)`` of the first words after the numbering, as
-    ``opening_spans`` reads them but without building spans; None when punctuation-only
-    tokens leave too few words in the window (the caller then uses ``opening_spans``)."""
-    offset = split_numbering(text)[2]
-    tokens = text[offset:].split(None, MAX_WORDS + 1)
-    kept: list[tuple[str, str]] = []
-    words: list[str] = []
-    for tok in tokens[:MAX_WORDS + 1]:
-        core = tok.rstrip(_TRAIL)
-        if core:
-            kept.append((tok, core))
-            words.append(core.lower().strip(_LEADING))
-    if len(words) <= MAX_WORDS and len(tokens) > MAX_WORDS + 1:
-        return None
-    return offset, kept, words
 
 
 @dataclass(frozen=True)
@@ -94,7 +68,7 @@ class PhraseLexicon:
         """``(True, span offsets or None)`` when the opening is trusted, else ``(False, None)``."""
         if not self.trusted:
             return False, None
-        found = _opening_words(text)
+        found = opening_word_tokens(text, MAX_WORDS + 1)
         if found is None:
             _, spans = opening_spans(text, MAX_WORDS + 1)
             key, k = _opening_key([s[2] for s in spans], self.known)
