@@ -20,17 +20,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.features import clause_texts, document_positions, opening_features, opening_kind
+from pipelines.features import (
+    clause_end,
+    clause_texts,
+    document_positions,
+    opening_features,
+    opening_kind,
+)
 
 #: first words that start a noun phrase
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "all", "any", "each", "every",
                          "this", "these", "those", "such", "further", "greater", "more"})
 #: types whose lead-in lines pass their type down to their items
 LEADING_TYPES = frozenset({"preambular", "operative"})
-
-
-def _ends_with_colon(text: str) -> bool:
-    return text.rstrip(" \t\r\n\"'”’)*_")[-1:] == ":"
 
 
 def is_list_item(text: str, verbs: frozenset[str] | None = None) -> bool:
@@ -76,7 +78,7 @@ def inherit_list_types(clauses: pd.DataFrame, pred: pd.DataFrame,
                 changed.append(row)
                 continue
             lead = None
-        if _ends_with_colon(text) and types[row] in LEADING_TYPES:
+        if clause_end(text) == ":" and types[row] in LEADING_TYPES:
             lead = row
     if not changed:
         return pred
