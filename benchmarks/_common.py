@@ -91,7 +91,7 @@ def tree_pss_mib(pid: int) -> float:
 def unclause_command() -> list[str]:
     """The `unclause` console script of this interpreter's environment."""
     script = Path(sys.executable).parent / "unclause"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "pipelines.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pipelines.cli.main"]
 
 
 @dataclass
@@ -217,7 +217,7 @@ class NullPyfunc:
 def null_models() -> Any:
     """annotate's ``Models`` pair with no model behind it, for the floor (same read/write path)."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.annotate import LoadedModel, Models
+    from pipelines.annotate.run import LoadedModel, Models
 
     return Models(type=LoadedModel("null:clause-type", "clause-type", NullPyfunc("clause-type")),
                   phrase=LoadedModel("null:action-phrase", "action-phrase",
@@ -254,7 +254,7 @@ def _timed(fn: Any) -> tuple[Any, float, float]:
 def floor_jsonl(input_jsonl: Path, out: Path) -> dict[str, Any]:
     """annotate's own streaming path (read, batch, merge, write, fsync) with the null models."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.annotate import annotate
+    from pipelines.annotate.run import annotate
 
     models = null_models()
     result, seconds, cpu = _timed(lambda: annotate(input_jsonl, out, models=models))

@@ -51,7 +51,7 @@ def make_input(data: Path, n: int, path: Path) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     import pandas as pd
 
-    from pipelines.dataset import load_clauses
+    from pipelines.data.dataset import load_clauses
     from pipelines.models.base import document_order
 
     test = document_order(load_clauses(data, ["test"])).reset_index(drop=True)
@@ -74,7 +74,7 @@ def make_input(data: Path, n: int, path: Path) -> dict[str, Any]:
 def child(args: argparse.Namespace) -> int:
     """Annotate one input in this process: ``--worker annotate`` (champions) or ``floor``."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.annotate import annotate, load_models
+    from pipelines.annotate.run import annotate, load_models
 
     start = time.perf_counter()
     models = null_models() if args.worker == "floor" else load_models(args.model, args.phrase_model)
@@ -130,7 +130,7 @@ def cli_run(input_path: Path, work: Path, args: argparse.Namespace) -> dict[str,
 def champions_available(args: argparse.Namespace) -> str | None:
     """None if the models load, else why not (the user-facing message)."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.annotate import load_models
+    from pipelines.annotate.run import load_models
     from pipelines.errors import UnclauseError
 
     try:

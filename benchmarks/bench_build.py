@@ -32,7 +32,7 @@ DEFAULT_SOURCES = [CORPUS / "unga", CORPUS / "ecosoc"]
 def build_once(sources: list[Path], track: bool) -> dict[str, Any]:
     """Run `unclause data build` in a child process inside a temp dir; return its figures."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.dataset import read_manifest
+    from pipelines.data.dataset import read_manifest
 
     work = Path(tempfile.mkdtemp(prefix="unclause-bench-build-"))
     try:

@@ -63,7 +63,7 @@ def _config(family: str, task: str, data: Path, train_n: int | None) -> Any:
 
 def _time_predict(model: Any, clauses: Any, task: str) -> dict[str, Any]:
     """Predict on a 64-row warm-up, then time the whole set; a sanity metric on the way."""
-    from pipelines.metrics import PRIMARY_METRIC, task_metrics
+    from pipelines.evaluation.metrics import PRIMARY_METRIC, task_metrics
 
     inputs = clauses[["doc_id", "para_id", "text"]].reset_index(drop=True)
     model.predict(inputs.head(64))
@@ -82,7 +82,7 @@ def run_family(family: str, task: str, data: Path, infer_path: Path, train_n: in
     import pandas as pd
 
     from pipelines.models.base import build_model
-    from pipelines.runner import load_splits
+    from pipelines.training.runner import load_splits
 
     cfg = _config(family, task, data, train_n)
     splits = load_splits(cfg)
@@ -140,7 +140,7 @@ def prepare(data: Path, task: str, n: int, work: Path) -> dict[str, Any]:
 
     from pipelines.config import load_config
     from pipelines.models.base import document_order
-    from pipelines.runner import load_splits
+    from pipelines.training.runner import load_splits
 
     prefix = task.replace("-", "_")
     cfg = load_config(ROOT / "configs" / "experiment" / f"{prefix}_rules.yaml", [f"data.path={data}"])

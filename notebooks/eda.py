@@ -29,8 +29,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import pipelines
-from pipelines.dataset import load_clauses
-from pipelines.evaluate import opening_word, with_positions
+from pipelines.data.dataset import load_clauses
+from pipelines.evaluation.evaluate import opening_word, with_positions
 from pipelines.schema import CLAUSE_TYPES
 
 # %matplotlib inline

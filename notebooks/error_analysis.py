@@ -30,11 +30,11 @@ import pandas as pd
 from IPython.display import Image, display
 
 import pipelines
-from pipelines.compare import comparison_frame
-from pipelines.dataset import load_clauses
-from pipelines.evaluate import opening_word, with_positions
+from pipelines.data.dataset import load_clauses
+from pipelines.evaluation.evaluate import opening_word, with_positions
 from pipelines.schema import CLAUSE_TYPES
 from pipelines.tracking import champion_version
+from pipelines.training.compare import comparison_frame
 
 # %matplotlib inline
 

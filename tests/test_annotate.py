@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipelines.annotate import (
+from pipelines.annotate.run import (
     OUTPUT_FIELDS,
     Unit,
     annotate,
@@ -59,7 +59,7 @@ def train_champions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from synthetic import write_dataset
 
     from pipelines.config import load_config
-    from pipelines.runner import run_experiment
+    from pipelines.training.runner import run_experiment
 
     root = tmp_path_factory.mktemp("champions")
     data = write_dataset(root / "clauses")
@@ -206,7 +206,7 @@ def test_cli_prints_counts_and_path(store: str, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from pipelines.cli import app
+    from pipelines.cli.main import app
 
     write_clauses(tmp_path / "in.jsonl", n_docs=2)
     monkeypatch.chdir(tmp_path)

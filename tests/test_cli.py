@@ -13,7 +13,7 @@ def unclause(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subproces
     import os
 
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=cwd, env=full_env,
+    return subprocess.run([sys.executable, "-m", "pipelines.cli.main", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=120)
 
 

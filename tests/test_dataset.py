@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.build import run_build
-from pipelines.dataset import add_splits, dataset_digest, load_clauses
+from pipelines.data.build import run_build
+from pipelines.data.dataset import add_splits, dataset_digest, load_clauses
 from pipelines.errors import InputError, UnclauseError
 from pipelines.schema import CLAUSE_COLUMNS, CLAUSE_TYPES
 

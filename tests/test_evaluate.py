@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from pipelines.config import LinearConfig, RulesConfig, load_config
 from pipelines.errors import TrackingError, UnclauseError
-from pipelines.evaluate import (
+from pipelines.evaluation.evaluate import (
     BANDS,
     EVAL_EXPERIMENT,
     evaluate_models,
@@ -29,7 +29,7 @@ from pipelines.evaluate import (
     model_label,
     phrase_bands,
 )
-from pipelines.metrics import bootstrap_ci, task_metrics
+from pipelines.evaluation.metrics import bootstrap_ci, task_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "configs" / "experiment"
@@ -169,7 +169,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Tiny dataset (test split with some flipped gold types), a registered rules champion,
     a local linear clause-type model and a local rules action-phrase model."""
     from pipelines.models.base import build_model
-    from pipelines.runner import run_experiment
+    from pipelines.training.runner import run_experiment
 
     tmp = tmp_path_factory.mktemp("evaluate")
     with pytest.MonkeyPatch.context() as mp:
@@ -279,7 +279,7 @@ def test_unreachable_tracking_server(store: dict[str, Any],
 
 def test_cli_prints_the_comparison(store: dict[str, Any],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines.cli import app
+    from pipelines.cli.main import app
 
     monkeypatch.setenv("COLUMNS", "200")
     out = store["tmp"] / "cli"

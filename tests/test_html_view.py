@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from test_annotate import COMMUNIQUE, train_champions
 
-from pipelines.annotate import annotate, render_html, summarize
+from pipelines.annotate.run import annotate, render_html, summarize
 
 ROWS: list[dict[str, Any]] = [
     {"doc_id": "Z/RES/1", "para_id": 0, "text": "The Council <script>alert('x')</script> & co,",

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipelines.labelstudio import (
+from pipelines.annotate.labelstudio import (
     CONFIG_PATH,
     agreement,
     annotation_frame,
@@ -178,7 +178,7 @@ def test_import_adjudicates_into_gold_jsonl(export_path: Path, tmp_path: Path) -
 
     # what `unclause data build --source` and `unclause evaluate --data` read
     from pipelines.corpus.readers import read_documents
-    from pipelines.dataset import documents_to_frame
+    from pipelines.data.dataset import documents_to_frame
 
     table = documents_to_frame(read_documents([out], on_error="stop"))
     assert len(table) == 11 and table["doc_id"].nunique() == 2
@@ -245,7 +245,7 @@ def test_not_an_export(tmp_path: Path) -> None:
 def test_cli_import_and_agreement(export_path: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from pipelines.cli import app
+    from pipelines.cli.main import app
 
     runner = CliRunner()
     res = runner.invoke(app, ["labelstudio", "import", str(export_path), "-o",

@@ -31,7 +31,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Tiny dataset (validation with a few flipped types, so the run has errors) and an MLflow
     store holding one clause-type run; the environment the kernels inherit points at both."""
     from pipelines.config import load_config
-    from pipelines.runner import run_experiment
+    from pipelines.training.runner import run_experiment
 
     tmp = tmp_path_factory.mktemp("notebooks")
     with pytest.MonkeyPatch.context() as mp:

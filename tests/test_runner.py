@@ -17,11 +17,12 @@ import pandas as pd
 import pytest
 from synthetic import write_dataset
 
-from pipelines import runner, tracking
+from pipelines import tracking
 from pipelines.config import load_config
 from pipelines.errors import ConfigError
-from pipelines.metrics import PRIMARY_METRIC
+from pipelines.evaluation.metrics import PRIMARY_METRIC
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.training import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "configs" / "experiment"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.split import assign_splits
+from pipelines.data.split import assign_splits
 
 
 def _docs(n: int, stratum: str) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ import pytest
 from pipelines import tracking
 from pipelines.config import DataConfig, ExperimentConfig, LinearConfig
 from pipelines.errors import TrackingError
-from pipelines.runner import run_experiment
+from pipelines.training.runner import run_experiment
 
 HEALTH_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 30.0

@@ -30,7 +30,7 @@ import pandas as pd
 
 from pipelines.config import OFFLINE_MINILM, TransformerConfig
 from pipelines.corpus.labels import lemmatize_phrase, split_number
-from pipelines.dataset import sample_documents
+from pipelines.data.dataset import sample_documents
 from pipelines.errors import UnclauseError
 from pipelines.features import type_frame
 from pipelines.models.base import ClauseModel, empty_phrase_frame

@@ -14,13 +14,13 @@ import yaml
 
 from pipelines import tracking
 from pipelines.config import ExperimentConfig, flatten
-from pipelines.dataset import dataset_digest, load_clauses, read_manifest, sample_documents
+from pipelines.data.dataset import dataset_digest, load_clauses, read_manifest, sample_documents
+from pipelines.data.split import SPLITS
 from pipelines.errors import UnclauseError
-from pipelines.metrics import PRIMARY_METRIC, confusion, task_metrics
+from pipelines.evaluation.metrics import PRIMARY_METRIC, confusion, task_metrics
+from pipelines.evaluation.plots import confusion_png
 from pipelines.models.base import build_model, document_order
-from pipelines.plots import confusion_png
 from pipelines.schema import CLAUSE_TYPES
-from pipelines.split import SPLITS
 
 log = logging.getLogger(__name__)
 METRIC_PREFIX = {"train": "train", "validation": "val", "test": "test"}

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pipelines import tracking
 from pipelines.errors import TrackingError
-from pipelines.metrics import PRIMARY_METRIC
+from pipelines.evaluation.metrics import PRIMARY_METRIC
 
 
 def comparison_frame(experiment: str = "unclause", last: int = 1,

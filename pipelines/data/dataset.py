@@ -19,10 +19,10 @@ import pandas as pd
 from pipelines.corpus.metadata import join_metadata, load_metadata
 from pipelines.corpus.readers import OnError, ReadReport, read_documents
 from pipelines.corpus.sources import SourceItem
+from pipelines.data.split import SPLITS, assign_splits
 from pipelines.errors import UnclauseError
 from pipelines.io import atomic_dir
 from pipelines.schema import CLAUSE_COLUMNS, Document
-from pipelines.split import SPLITS, assign_splits
 
 log = logging.getLogger(__name__)
 

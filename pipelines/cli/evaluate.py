@@ -35,9 +35,9 @@ def command(
     ] = None,
 ) -> None:
     """Metrics with 95 % bootstrap intervals, per-class and per-slice tables, a report."""
-    from pipelines.cli import out as console
-    from pipelines.cli import print_table
-    from pipelines.evaluate import evaluate_models
+    from pipelines.cli.main import out as console
+    from pipelines.cli.main import print_table
+    from pipelines.evaluation.evaluate import evaluate_models
 
     report = evaluate_models(model_uris, data, out, task=task, n_boot=n_boot, track=track,
                              split=split, gold_prefix=gold_prefix)

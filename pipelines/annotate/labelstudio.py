@@ -1,7 +1,7 @@
 """Label Studio round trip: tasks with pre-annotations out, adjudicated gold labels back in.
 
 * :func:`export_tasks` / :func:`iter_tasks` turn annotated clauses (rows written by
-  ``pipelines.annotate``) into Label Studio JSON tasks for ``configs/labelstudio/
+  ``pipelines.annotate.run``) into Label Studio JSON tasks for ``configs/labelstudio/
   clause_config.xml``: ``data`` holds the clause and its context (doc_id, para_id, previous and
   next clause), ``predictions`` the model's type (Choices ``type``) and action phrase (Labels
   ``phrase``, ``ACTION_PHRASE``) as pre-annotations.

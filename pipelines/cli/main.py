@@ -24,7 +24,7 @@ app.add_typer(data_app, name="data")
 console = Console(stderr=True)
 # wide enough for the comparison table when stdout is a pipe or a CI log
 out = Console(width=None if sys.stdout.isatty() else 160)
-log = logging.getLogger("pipelines.cli")
+log = logging.getLogger("pipelines.cli.main")
 
 DEFAULT_SOURCES = [Path("../shared/corpus/unga"), Path("../shared/corpus/ecosoc")]
 
@@ -53,7 +53,7 @@ def data_build(
     """Read UN documents, label clauses from their structure, split by document, write Parquet."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from pipelines.build import run_build
+    from pipelines.data.build import run_build
 
     if on_error not in {"skip", "stop"}:
         raise UnclauseError(f"--on-error must be skip or stop, not '{on_error}'")
@@ -83,7 +83,7 @@ def data_fetch(
     dest: Annotated[Path, typer.Option(help="where to put the archives")] = Path("data/raw"),
 ) -> None:
     """Download the public UNxml GA and ECOSOC resolution archives (needs internet)."""
-    from pipelines.fetch import fetch_corpus
+    from pipelines.data.fetch import fetch_corpus
 
     paths = fetch_corpus(dest)
     out.print("fetched: " + ", ".join(str(p) for p in paths))
@@ -99,7 +99,7 @@ def run(
 ) -> None:
     """Run one experiment as one MLflow run."""
     from pipelines.config import load_config
-    from pipelines.runner import run_experiment
+    from pipelines.training.runner import run_experiment
 
     cfg = load_config(config, overrides or [])
     result = run_experiment(cfg, register=register, config_path=config)
@@ -128,7 +128,7 @@ def sweep(
     register: Annotated[bool, typer.Option(help="register the best child")] = False,
 ) -> None:
     """Grid sweep: one parent MLflow run with a nested run per combination."""
-    from pipelines.sweep import run_sweep
+    from pipelines.training.sweep import run_sweep
 
     best = run_sweep(config, grid, register=register)
     out.print(f"best: {best}")
@@ -140,7 +140,7 @@ def compare(
     last: Annotated[int, typer.Option(help="latest runs per (task, name)")] = 1,
 ) -> None:
     """Print a comparison table of the latest runs per task and experiment name."""
-    from pipelines.compare import comparison_frame
+    from pipelines.training.compare import comparison_frame
 
     frame = comparison_frame(experiment, last)
     print_table(frame, f"unclause runs — experiment '{experiment}'")
@@ -162,9 +162,9 @@ def _register_stage_commands() -> None:
     """Commands defined next to their stage (kept out of this file to keep it thin)."""
     import importlib
 
-    for module, name in (("pipelines.commands.evaluate", "evaluate"),
-                         ("pipelines.commands.annotate", "annotate"),
-                         ("pipelines.commands.labelstudio", "labelstudio")):
+    for module, name in (("pipelines.cli.evaluate", "evaluate"),
+                         ("pipelines.cli.annotate", "annotate"),
+                         ("pipelines.cli.labelstudio", "labelstudio")):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -32,16 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipelines.datacard import _table as markdown_table
+from pipelines.data.card import _table as markdown_table
 from pipelines.errors import UnclauseError
-from pipelines.io import atomic_open
-from pipelines.metrics import (
+from pipelines.evaluation.metrics import (
     PRIMARY_METRIC,
     _norm,
     bootstrap_ci,
     confusion,
     task_metrics,
 )
+from pipelines.io import atomic_open
 from pipelines.schema import CLAUSE_TYPES
 
 log = logging.getLogger(__name__)
@@ -274,7 +274,7 @@ def evaluate_predictions(task: str, gold: pd.DataFrame, pred: pd.DataFrame, n_bo
     the table whose lemma frequencies define the phrase bands (the training split; default
     ``gold``). Rows without a gold label are excluded from the metrics and counted.
     """
-    from pipelines.runner import error_table
+    from pipelines.training.runner import error_table
 
     if task not in TASKS:
         raise UnclauseError(f"unknown task '{task}'", f"use one of: {', '.join(TASKS)}")
@@ -419,7 +419,7 @@ def load_gold(data: Path, split: str | None = None,
     ``data`` is a built dataset folder (``split`` defaults to ``test``; ``all`` takes every
     split), one Parquet file, or a JSONL of clauses with gold labels.
     """
-    from pipelines.dataset import load_clauses
+    from pipelines.data.dataset import load_clauses
     from pipelines.models.base import document_order
 
     data = Path(data)
@@ -633,7 +633,7 @@ def render_report(report: EvaluationReport, n_boot: int, split: str | None) -> s
 
 
 def _slices_png(m: ModelEvaluation, path: Path) -> None:
-    from pipelines.plots import bar_comparison_png
+    from pipelines.evaluation.plots import bar_comparison_png
 
     names, values, lows, highs = [], [], [], []
     for column, table in m.result["slices"].items():
@@ -653,7 +653,7 @@ def _slices_png(m: ModelEvaluation, path: Path) -> None:
 
 def write_report(report: EvaluationReport, n_boot: int, split: str | None) -> list[Path]:
     """Write report.md, comparison.png, confusion_/slices_ PNGs, errors CSVs, metrics.json."""
-    from pipelines.plots import bar_comparison_png, confusion_png
+    from pipelines.evaluation.plots import bar_comparison_png, confusion_png
 
     out = report.out_dir
     files: list[Path] = []
@@ -742,7 +742,7 @@ def _log_run(report: EvaluationReport, gold: pd.DataFrame, n_boot: int,
     import mlflow
 
     from pipelines import tracking
-    from pipelines.dataset import dataset_digest
+    from pipelines.data.dataset import dataset_digest
 
     padded = gold.copy()
     for col in ("type", "action_phrase", "action_lemma", "split"):

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.corpus.readers import OnError
-from pipelines.datacard import render_datacard
-from pipelines.dataset import MANIFEST, BuildResult, build_dataset
+from pipelines.data.card import render_datacard
+from pipelines.data.dataset import MANIFEST, BuildResult, build_dataset
 from pipelines.io import atomic_open
 from pipelines.schema import Document
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines.annotate import (
+from pipelines.annotate.run import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_PHRASE_MODEL,
     DEFAULT_REVIEW_THRESHOLD,

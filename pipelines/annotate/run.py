@@ -785,7 +785,7 @@ def write_html(rows: Callable[[], Iterable[dict[str, Any]]], out: Path,
 def write_labelstudio(rows: Iterable[dict[str, Any]], out: Path, model_version: str,
                       default_doc: str) -> int:
     """Label Studio tasks (a JSON list), streamed one task at a time."""
-    from pipelines.labelstudio import iter_tasks
+    from pipelines.annotate.labelstudio import iter_tasks
 
     n = 0
     with atomic_open(out) as fh:

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pandas as pd
 
+from pipelines.data.split import SPLITS
 from pipelines.schema import CLAUSE_TYPES
-from pipelines.split import SPLITS
 
 ACKNOWLEDGEMENT = (
     "Source: United Nations. GA and ECOSOC resolutions are the UN's own AKN4UN XML as published "

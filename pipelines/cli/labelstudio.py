@@ -49,7 +49,7 @@ def import_cmd(
         "data/gold/labelstudio.jsonl"),
 ) -> None:
     """Adjudicate the reviewed labels into a gold JSONL (for `evaluate --data`, `data build`)."""
-    from pipelines.labelstudio import agreement, annotation_frame, import_annotations, read_export
+    from pipelines.annotate.labelstudio import agreement, annotation_frame, import_annotations, read_export
 
     gold = import_annotations(export, out)
     counts = gold["adjudication"].value_counts().to_dict()
@@ -64,7 +64,7 @@ def agreement_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print the numbers as JSON")] = False,
 ) -> None:
     """Cohen's κ and percent agreement between annotators, and of the model vs the gold."""
-    from pipelines.labelstudio import agreement
+    from pipelines.annotate.labelstudio import agreement
 
     stats = agreement(export)
     if as_json:
@@ -76,7 +76,7 @@ def agreement_cmd(
 @app.command("config")
 def config_cmd() -> None:
     """Print the labeling config (XML) to paste into a Label Studio project."""
-    from pipelines.labelstudio import CONFIG_PATH, labeling_config
+    from pipelines.annotate.labelstudio import CONFIG_PATH, labeling_config
 
     typer.echo(labeling_config())
     typer.echo(f"<!-- {CONFIG_PATH} -->", err=True)

@@ -7,7 +7,7 @@ import logging
 
 from pipelines.config import load_config
 from pipelines.errors import ConfigError
-from pipelines.metrics import PRIMARY_METRIC
+from pipelines.evaluation.metrics import PRIMARY_METRIC
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def run_sweep(config: str, grid: list[str], register: bool = False) -> dict[str,
     import mlflow
 
     from pipelines import tracking
-    from pipelines.runner import run_experiment
+    from pipelines.training.runner import run_experiment
 
     axes = parse_grid(grid)
     combos = [dict(zip(axes, values, strict=True)) for values in itertools.product(*axes.values())]

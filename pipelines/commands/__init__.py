@@ -1,1 +1,0 @@
-"""Typer commands that live beside their stage (evaluate, annotate, labelstudio…)."""
