@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "challenge"
-KINDS = ("security-council", "education-recommendation", "communique")
+KINDS = ("security-council", "education-recommendation", "communique", "pdf-text")
 PARTS = ("dev", "final")
 TYPES = frozenset({"preambular", "operative", "other"})
 KEYS = frozenset({"para_id", "text", "type", "action_phrase", "action_lemma"})
