@@ -40,7 +40,7 @@ def corpus_dir() -> Path:
 
 @pytest.fixture()
 def mlflow_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A private sqlite MLflow store in tmp_path, used by tracking.setup via the env var."""
+    """A private sqlite MLflow store in tmp_path, used by tracking.store.setup via the env var."""
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)  # registry follows tracking
@@ -63,7 +63,7 @@ def tiny_dataset(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _isolate_mlflow_uris() -> Iterator[None]:
     """MLflow keeps tracking/registry URIs as module globals and exports them as env vars
-    (``tracking.use_store``): reset both after every test so no test sees another's store."""
+    (``tracking.store.use_store``): reset both after every test so no test sees another's store."""
     names = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
     saved = {name: os.environ.get(name) for name in names}
     yield

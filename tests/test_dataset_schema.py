@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from mlflow.types.utils import _infer_schema
 
-from pipelines.tracking import _sample_schema
+from pipelines.tracking.lineage import sample_schema
 
 
 def test_sample_schema_keeps_columns_optional_when_values_go_missing_late() -> None:
@@ -18,7 +18,7 @@ def test_sample_schema_keeps_columns_optional_when_values_go_missing_late() -> N
         "action_phrase": ["Decides"] * 2500 + [None] * 500,
         "session": ["80"] * (n - 1) + [None],
     })
-    schema = _sample_schema(table, rows=1000)
+    schema = sample_schema(table, rows=1000)
     assert schema == _infer_schema(table)
     optional = {spec.name for spec in schema.inputs if not spec.required}
     assert optional == {"action_phrase", "session"}

@@ -17,11 +17,12 @@ import pandas as pd
 import pytest
 from synthetic import write_dataset
 
-from pipelines import tracking
 from pipelines.config import load_config
 from pipelines.errors import ConfigError
 from pipelines.evaluation.metrics import PRIMARY_METRIC
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.tracking.lineage import git_commit
+from pipelines.tracking.registry import champion_version
 from pipelines.training import runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +92,7 @@ def test_experiment_run_is_fully_recorded(name: str, runs: dict, workspace: Path
     tags = run.data.tags
     assert tags["task"] == cfg.task and tags["family"] == cfg.model.family
     assert len(tags["dataset.digest"]) == 16
-    if tracking.git_commit() is not None:  # a checkout with commits
+    if git_commit() is not None:  # a checkout with commits
         assert re.fullmatch(r"[0-9a-f]{40}(-dirty)?", tags["git_commit"]), tags["git_commit"]
 
     metrics = run.data.metrics
@@ -153,7 +154,7 @@ def registry(workspace: Path) -> dict[str, runner.RunResult]:
                      f"registered_model={REGISTRY_NAME}")
     first, _ = _run(weak, register=True)
     tie, _ = _run(weak, register=True)
-    champion_after_tie = tracking.champion_version(REGISTRY_NAME)
+    champion_after_tie = champion_version(REGISTRY_NAME)
     best, _ = _run(better, register=True)
     return {"first": first, "tie": tie, "better": best,
             "champion_after_tie": champion_after_tie}
@@ -177,7 +178,7 @@ def test_better_metric_moves_champion(registry: dict[str, Any]) -> None:
     first, better = registry["first"], registry["better"]
     assert better.metrics["val/macro_f1"] > first.metrics["val/macro_f1"]
     assert better.registration["promoted"] and better.registration["version"] == 3
-    champion = tracking.champion_version(REGISTRY_NAME)
+    champion = champion_version(REGISTRY_NAME)
     assert int(champion.version) == 3 and champion.tags["run_id"] == better.run_id
     loaded = mlflow.pyfunc.load_model(f"models:/{REGISTRY_NAME}@champion")
     assert loaded.metadata.run_id == better.run_id

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import tracking
 from pipelines.config import DataConfig, ExperimentConfig, LinearConfig
 from pipelines.errors import TrackingError
+from pipelines.tracking.registry import CHAMPION
+from pipelines.tracking.store import setup
 from pipelines.training.runner import run_experiment
 
 HEALTH_TIMEOUT_S = 90.0
@@ -135,7 +136,7 @@ def _run_through_server(uri: str, server_dir: Path, workdir: Path, dataset: Path
     assert experiment.name == "server-test"
     assert experiment.artifact_location.startswith("mlflow-artifacts:")
 
-    champion = client.get_model_version_by_alias("clause-type", tracking.CHAMPION)
+    champion = client.get_model_version_by_alias("clause-type", CHAMPION)
     assert champion.run_id == result.run_id
     assert result.registration is not None and result.registration["promoted"]
 
@@ -164,7 +165,7 @@ def test_unreachable_server_fails_fast_with_the_fix(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     start = time.monotonic()
     with pytest.raises(TrackingError) as info:
-        tracking.setup("unreachable")
+        setup("unreachable")
     assert time.monotonic() - start < 10
     message = str(info.value)
     assert uri in message

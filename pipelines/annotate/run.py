@@ -41,11 +41,12 @@ from typing import IO, Any, Literal
 
 import pandas as pd
 
-from pipelines import tracking
-from pipelines.errors import InputError, TrackingError, UnclauseError
+from pipelines.errors import InputError, UnclauseError
 from pipelines.io import atomic_open
 from pipelines.models.base import empty_phrase_frame
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.tracking.registry import LoadedModel, load_model
+from pipelines.tracking.store import connect
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ EXTENSION_FORMATS: dict[str, str] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".cs
 JSONL_INPUT_SUFFIXES = (".jsonl", ".ndjson")
 STRATEGIES: tuple[str, ...] = ("least-confident", "margin", "entropy")
 STATE_VERSION = 1
-REGISTER_HINT = ("run `make run` to train and register the champions (or `unclause run "
-                 "configs/experiment/NAME.yaml --register`), or pass --model / --phrase-model")
 _SELECT_KEY = "__unclause_select__"  # private spool field in select mode, never written out
 
 OnError = Literal["skip", "stop"]
@@ -73,31 +72,6 @@ Strategy = Literal["least-confident", "margin", "entropy"]
 
 
 # =========================================================================== models
-
-
-@dataclass
-class LoadedModel:
-    """A loaded pyfunc and where it came from (registry name/version, logged model id)."""
-
-    uri: str
-    task: str
-    pyfunc: Any
-    name: str | None = None
-    version: str | None = None
-    run_id: str | None = None
-    model_id: str | None = None
-
-    @property
-    def label(self) -> str:
-        """``clause-type v3`` for registry models, else the URI."""
-        return f"{self.name} v{self.version}" if self.name and self.version else self.uri
-
-    def identity(self) -> dict[str, Any]:
-        """What must not change between an interrupted run and its resumption."""
-        return {"uri": self.uri, "version": self.version, "model_id": self.model_id}
-
-    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return self.pyfunc.predict(frame)
 
 
 @dataclass
@@ -133,116 +107,12 @@ class Models:
         return types, found
 
 
-def configure_tracking() -> str:
-    """Point MLflow at ``MLFLOW_TRACKING_URI`` (or the embedded store) without creating anything.
-
-    Raises ``TrackingError`` at once when a remote server does not answer.
-    """
-    tracking.quiet_env()
-    uri = tracking.tracking_uri()
-    tracking.check_reachable(uri)
-
-    tracking.use_store(uri)
-    return uri
-
-
-def _sqlite_path(store: str) -> Path | None:
-    return Path(store.removeprefix("sqlite:///")) if store.startswith("sqlite:///") else None
-
-
-def _available_models(client: Any) -> str:
-    """``clause-type (@champion → v2), action-phrase (v1)`` or a sentence saying none."""
-    try:
-        found = client.search_registered_models()
-    except Exception:  # a listing is a courtesy; never hide the real error behind it
-        return "the registry could not be listed"
-    if not found:
-        return "the registry has no models yet"
-    parts = []
-    for rm in sorted(found, key=lambda m: m.name):
-        aliases = ", ".join(f"@{a} → v{v}" for a, v in sorted((rm.aliases or {}).items()))
-        parts.append(f"{rm.name} ({aliases})" if aliases else rm.name)
-    return "registered models: " + ", ".join(parts)
-
-
-def _registry_version(uri: str, store: str) -> Any | None:
-    """The ModelVersion behind ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``; errors name
-    the missing piece and list what the registry holds."""
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
-    rest = uri.removeprefix("models:/")
-    if "@" in rest:
-        name, alias, version = *rest.split("@", 1), None
-    elif "/" in rest:
-        (name, version), alias = rest.rsplit("/", 1), None
-    else:
-        return None  # models:/<logged model id>: the loader resolves it
-    client = MlflowClient()
-    try:
-        client.get_registered_model(name)
-    except MlflowException:
-        raise UnclauseError(f"model {uri} not found: no registered model '{name}' in {store}",
-                            f"{REGISTER_HINT}; {_available_models(client)}") from None
-    except Exception as exc:
-        raise TrackingError(f"cannot query the model registry at {store} ({exc})",
-                            "check MLFLOW_TRACKING_URI") from None
-    try:
-        if alias is not None:
-            return client.get_model_version_by_alias(name, alias)
-        if version == "latest":
-            return None
-        return client.get_model_version(name, version)
-    except MlflowException:
-        versions = sorted((int(v.version) for v in client.search_model_versions(
-            f"name='{name}'")), reverse=True)
-        what = f"alias @{alias}" if alias is not None else f"version {version}"
-        raise UnclauseError(
-            f"model {uri} not found: '{name}' has no {what} (versions: "
-            f"{', '.join(map(str, versions)) or 'none'})",
-            f"{REGISTER_HINT}, or pin a version: models:/{name}/<version>") from None
-
-
-#: the output column that tells each task's models apart
-TASK_COLUMNS = {"clause-type": "type", "action-phrase": "action_phrase"}
-
-
-def load_pyfunc(uri: str, task: str, store: str) -> LoadedModel:
-    """Load ``uri`` with ``mlflow.pyfunc.load_model`` after checking that it exists."""
-    import mlflow
-
-    if uri.startswith(("models:/", "runs:/")):
-        db = _sqlite_path(store)
-        if db is not None and not db.exists():
-            raise UnclauseError(f"model {uri} not found: there is no MLflow store at {db}",
-                                f"{REGISTER_HINT}, or set MLFLOW_TRACKING_URI to your store")
-    version = _registry_version(uri, store) if uri.startswith("models:/") else None
-    try:
-        pyfunc = mlflow.pyfunc.load_model(uri)
-    except Exception as exc:
-        reason = str(getattr(exc, "message", exc)).strip().splitlines()[0][:300]
-        raise UnclauseError(f"cannot load model {uri} ({reason})", REGISTER_HINT) from None
-    meta = pyfunc.metadata
-    signature = getattr(meta, "signature", None)
-    outputs = signature.outputs.input_names() if signature and signature.outputs else None
-    if outputs is not None and TASK_COLUMNS[task] not in outputs:
-        other = next((t for t, c in TASK_COLUMNS.items() if c in outputs), "another")
-        flag = "--model" if task == "clause-type" else "--phrase-model"
-        raise UnclauseError(f"model {uri} is for the {other} task, not {task} (it outputs "
-                            f"{', '.join(outputs)})", f"pass a {task} model to {flag}")
-    return LoadedModel(uri=uri, task=task, pyfunc=pyfunc,
-                       name=getattr(version, "name", None),
-                       version=str(version.version) if version is not None else None,
-                       run_id=getattr(meta, "run_id", None),
-                       model_id=getattr(meta, "model_uuid", None))
-
-
 def load_models(type_uri: str = DEFAULT_TYPE_MODEL,
                 phrase_uri: str = DEFAULT_PHRASE_MODEL) -> Models:
     """Both models, from the registry (default: the ``champion`` aliases) or any model URI."""
-    store = configure_tracking()
-    models = Models(type=load_pyfunc(type_uri, "clause-type", store),
-                    phrase=load_pyfunc(phrase_uri, "action-phrase", store))
+    store = connect()
+    models = Models(type=load_model(type_uri, store, "clause-type"),
+                    phrase=load_model(phrase_uri, store, "action-phrase"))
     log.debug("models: %s", models.version_label)
     # The models hold ~500k long-lived objects (vocabularies, lexicons); the cyclic collector
     # would walk all of them on every full collection while batches allocate. Moving what

@@ -19,9 +19,10 @@ def log_build(result: BuildResult, card: Path) -> str:
     """One MLflow run in experiment ``unclause-data`` recording the dataset and its card."""
     import mlflow
 
-    from pipelines import tracking
+    from pipelines.tracking.lineage import log_dataset
+    from pipelines.tracking.store import setup
 
-    tracking.setup("unclause-data")
+    setup("unclause-data")
     with mlflow.start_run(run_name=f"build-{result.digest}",
                           tags={"dataset.digest": result.digest}) as run:
         counts = result.counts()
@@ -29,8 +30,8 @@ def log_build(result: BuildResult, card: Path) -> str:
                             "build_seconds": result.seconds,
                             "label_warnings": float(len(result.report.warnings))})
         for split, part in result.frame.groupby("split"):
-            tracking.log_dataset(part, f"clauses-{split}", result.digest,
-                                 str(result.out_dir.resolve()), str(split))
+            log_dataset(part, f"clauses-{split}", result.digest,
+                        str(result.out_dir.resolve()), str(split))
         mlflow.log_artifact(str(card))
         mlflow.log_artifact(str(result.out_dir / MANIFEST))
         return run.info.run_id

@@ -62,8 +62,6 @@ BANDS: tuple[str, ...] = ("top 10 lemmas", "lemmas 11–50", "rare lemmas (>50)"
 SLICE_COLUMNS: tuple[str, ...] = ("body", "session", "phrase_band")
 #: where gold hides beside model output: reviewed labels, and `unclause annotate`'s input fields
 AUTO_GOLD_PREFIXES: tuple[str, ...] = ("gold_", "input_")
-MODEL_HINT = ("check the URI; run `make run` to register the champions, or list registered "
-              "models in the MLflow UI (`make ui`) or with `mlflow models`/MlflowClient()")
 
 
 # ============================================================================ pure helpers
@@ -457,31 +455,6 @@ def load_gold(data: Path, split: str | None = None,
     return frame, reference
 
 
-def _load_pyfunc(uri: str) -> Any:
-    import mlflow
-
-    try:
-        return mlflow.pyfunc.load_model(uri)
-    except Exception as exc:  # MlflowException, OSError…: all mean "no such model here"
-        reason = str(exc).strip().splitlines()[0][:240] if str(exc).strip() else type(exc).__name__
-        raise UnclauseError(f"cannot load model '{uri}': {reason}",
-                            f"{MODEL_HINT}{_registered_models()}") from None
-
-
-def _registered_models() -> str:
-    """'; registered here: a (@champion → v2), …' — best effort, for error hints."""
-    try:
-        from mlflow import MlflowClient
-
-        names = []
-        for rm in MlflowClient().search_registered_models(max_results=20):
-            aliases = ", ".join(f"@{a} → v{v}" for a, v in (rm.aliases or {}).items())
-            names.append(f"{rm.name} ({aliases})" if aliases else rm.name)
-        return f"; registered here: {', '.join(names)}" if names else "; no models registered"
-    except Exception:  # noqa: BLE001 - only decorates an error message
-        return ""
-
-
 def _display_name(uri: str) -> str:
     """``model_label``; for ``runs:/`` URIs the run's name too (``clause-type-linear 1a2b3c4d``)."""
     label = model_label(uri)
@@ -721,28 +694,13 @@ def report_json(report: EvaluationReport, n_boot: int, split: str | None) -> dic
     })
 
 
-def _connect(track: bool) -> None:
-    """Point MLflow at the store (failing fast on an unreachable server)."""
-
-    from pipelines import tracking
-
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    if track:
-        tracking.setup(EVAL_EXPERIMENT)
-        return
-    tracking.quiet_env()
-    uri = tracking.tracking_uri()
-    tracking.check_reachable(uri)
-    tracking.use_store(uri)
-
-
 def _log_run(report: EvaluationReport, gold: pd.DataFrame, n_boot: int,
              split: str | None) -> None:
     """Params, metrics (``<model>/<metric>`` with ``_lo``/``_hi``), dataset and report files."""
     import mlflow
 
-    from pipelines import tracking
     from pipelines.data.dataset import dataset_digest
+    from pipelines.tracking.lineage import git_commit, log_dataset
 
     padded = gold.copy()
     for col in ("type", "action_phrase", "action_lemma", "split"):
@@ -751,7 +709,7 @@ def _log_run(report: EvaluationReport, gold: pd.DataFrame, n_boot: int,
     digest = dataset_digest(padded)
     mlflow.set_tags({"dataset.digest": digest, "data": str(report.data),
                      "task": ",".join(sorted({m.task for m in report.models}))})
-    commit = tracking.git_commit()
+    commit = git_commit()
     if commit:
         mlflow.set_tag("git_commit", commit)
     mlflow.log_params({"data": str(report.data)[:500], "split": str(split), "n_boot": n_boot,
@@ -769,7 +727,7 @@ def _log_run(report: EvaluationReport, gold: pd.DataFrame, n_boot: int,
         if m.model_run_id:
             mlflow.set_tag(f"model.{m.slug}.run_id", m.model_run_id)
     mlflow.log_metrics(metrics)
-    tracking.log_dataset(padded, f"eval-{report.data.stem}", digest,
+    log_dataset(padded, f"eval-{report.data.stem}", digest,
                          str(report.data.resolve()), "evaluation")
 
 
@@ -787,6 +745,9 @@ def evaluate_models(model_uris: list[str], data: Path, out_dir: Path, task: str 
     """
     import mlflow
 
+    from pipelines.tracking.registry import load_model
+    from pipelines.tracking.store import connect, setup, tracking_uri
+
     if not model_uris:
         raise UnclauseError("no model URI given", "pass e.g. models:/clause-type@champion")
     if task is not None and task not in TASKS:
@@ -794,8 +755,10 @@ def evaluate_models(model_uris: list[str], data: Path, out_dir: Path, task: str 
     data, out_dir = Path(data), Path(out_dir)
     gold, reference = load_gold(data, split, gold_prefix)
     used_split = split or ("test" if data.is_dir() else None)
-    _connect(track)
-    loaded = [(uri, _load_pyfunc(uri)) for uri in model_uris]
+    if track:
+        setup(EVAL_EXPERIMENT)  # creates the store and the experiment if needed
+    store = tracking_uri() if track else connect()
+    loaded = [(uri, load_model(uri, store).pyfunc) for uri in model_uris]
 
     run_ctx = (mlflow.start_run(run_name=f"evaluate-{data.stem}") if track
                else contextlib.nullcontext())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines import tracking
 from pipelines.errors import TrackingError
 from pipelines.evaluation.metrics import PRIMARY_METRIC
+from pipelines.tracking.registry import champion_version
+from pipelines.tracking.store import setup
 
 
 def comparison_frame(experiment: str = "unclause", last: int = 1,
@@ -14,7 +15,7 @@ def comparison_frame(experiment: str = "unclause", last: int = 1,
     """Latest ``last`` finished runs per (task, run name): primary metric on val and test."""
     import mlflow
 
-    tracking.setup(experiment)
+    setup(experiment)
     runs = mlflow.search_runs(experiment_names=[experiment], filter_string="status = 'FINISHED'",
                               order_by=["attributes.start_time DESC"])
     if runs.empty:
@@ -26,7 +27,7 @@ def comparison_frame(experiment: str = "unclause", last: int = 1,
     for task in runs["tags.task"].dropna().unique():
         name = next((r for r in runs.loc[runs["tags.task"] == task, "tags.registry.model_name"]
                      if isinstance(r, str)), task) if "tags.registry.model_name" in runs else task
-        version = tracking.champion_version(name)
+        version = champion_version(name)
         if version is not None:
             champions[task] = version.run_id
     rows = []

@@ -12,7 +12,6 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pipelines import tracking
 from pipelines.config import ExperimentConfig, flatten
 from pipelines.data.dataset import dataset_digest, load_clauses, read_manifest, sample_documents
 from pipelines.data.split import SPLITS
@@ -21,6 +20,9 @@ from pipelines.evaluation.metrics import PRIMARY_METRIC, confusion, task_metrics
 from pipelines.evaluation.plots import confusion_png
 from pipelines.models.base import build_model, document_order
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.tracking.lineage import git_commit, log_dataset
+from pipelines.tracking.registry import register_if_better
+from pipelines.tracking.store import setup
 
 log = logging.getLogger(__name__)
 METRIC_PREFIX = {"train": "train", "validation": "val", "test": "test"}
@@ -95,13 +97,13 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
     from pipelines.models.pyfunc import MODEL_ARTIFACT, ClausePyfunc, pip_requirements
 
     splits = load_splits(cfg)
-    tracking.setup(cfg.experiment)
+    setup(cfg.experiment)
     manifest = read_manifest(cfg.data.path)
     full_digest = manifest.get("digest") or dataset_digest(pd.concat(splits.values()))
     model = build_model(cfg.model, cfg.task, cfg.seed)
     tags = {"task": cfg.task, "family": cfg.model.family, "debug": str(bool(cfg.debug)),
             "dataset.digest": full_digest, **cfg.tags}
-    commit = tracking.git_commit()
+    commit = git_commit()
     if commit:
         tags["git_commit"] = commit
     with mlflow.start_run(run_name=cfg.name, tags=tags, nested=nested) as run, \
@@ -114,7 +116,7 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
         if config_path:
             mlflow.set_tag("config_path", config_path)
         for split, frame in splits.items():
-            tracking.log_dataset(frame, f"clauses-{split}", dataset_digest(frame),
+            log_dataset(frame, f"clauses-{split}", dataset_digest(frame),
                                  str(Path(cfg.data.path).resolve()), split)
         mlflow.log_params({f"data.{s}_clauses": len(f) for s, f in splits.items()}
                           | {f"data.{s}_documents": f["doc_id"].nunique()
@@ -185,8 +187,8 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
             if val_value is None:
                 raise UnclauseError("cannot register: no validation metric",
                                     "the validation split is empty; rebuild the dataset")
-            registration = tracking.register_if_better(run.info.run_id, cfg.model_name, primary,
-                                                       val_value)
+            registration = register_if_better(run.info.run_id, cfg.model_name, primary,
+                                              val_value)
             mlflow.set_tags({"registry.model_name": registration["model_name"],
                              "registry.version": registration["version"],
                              "registry.promoted": registration["promoted"],

@@ -27,14 +27,15 @@ def run_sweep(config: str, grid: list[str], register: bool = False) -> dict[str,
     """Run every combination as a nested run; return the best by validation metric."""
     import mlflow
 
-    from pipelines import tracking
+    from pipelines.tracking.registry import register_if_better
+    from pipelines.tracking.store import setup
     from pipelines.training.runner import run_experiment
 
     axes = parse_grid(grid)
     combos = [dict(zip(axes, values, strict=True)) for values in itertools.product(*axes.values())]
     configs = [load_config(config, [f"{k}={v}" for k, v in combo.items()]) for combo in combos]
     base = configs[0]
-    tracking.setup(base.experiment)
+    setup(base.experiment)
     primary = PRIMARY_METRIC[base.task]
     best: dict[str, object] = {}
     with mlflow.start_run(run_name=f"sweep-{base.name}",
@@ -50,6 +51,6 @@ def run_sweep(config: str, grid: list[str], register: bool = False) -> dict[str,
         mlflow.log_metric(f"best_val/{primary}", float(best["value"]))  # type: ignore[arg-type]
         mlflow.set_tag("best_run_id", str(best["run_id"]))
     if register:
-        tracking.register_if_better(str(best["run_id"]), base.model_name, primary,
-                                    float(best["value"]))  # type: ignore[arg-type]
+        register_if_better(str(best["run_id"]), base.model_name, primary,
+                           float(best["value"]))  # type: ignore[arg-type]
     return best

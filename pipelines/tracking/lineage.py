@@ -1,0 +1,58 @@
+"""Lineage of a run: the git commit of the code and the datasets it read, as MLflow records."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import warnings
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: the clause-table columns recorded in a dataset input, when present
+DATASET_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "body", "session", "text", "type",
+                                    "action_phrase", "action_lemma", "split")
+
+
+def git_commit() -> str | None:
+    """The current commit (with ``-dirty`` if the work tree has changes), or None."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True, timeout=5).stdout.strip()
+        return f"{sha}-dirty" if dirty else sha
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -> None:
+    """Record a table as an MLflow dataset input of the active run (lineage)."""
+    import mlflow
+
+    table = frame[[c for c in DATASET_COLUMNS if c in frame.columns]]
+    ds = mlflow.data.from_pandas(table, source=source, name=name, digest=digest)
+    # MLflow infers the schema by scanning every value (≈ 5.6 s for the 93k-row train split);
+    # the column types show in a sample, so infer from the first rows plus one row with a
+    # missing value per column (which makes that column optional), and seed the cached value
+    ds.__dict__["schema"] = sample_schema(table)
+    mlflow.log_input(ds, context=context)
+
+
+def sample_schema(table: Any, rows: int = 1000) -> Any:
+    """The MLflow schema of ``table`` inferred from a sample that keeps its missing values."""
+    from mlflow.models import infer_signature
+
+    picks = set(range(min(len(table), rows)))
+    for col in table.columns:
+        missing = table[col].isna().to_numpy().nonzero()[0]
+        if len(missing):
+            picks.add(int(missing[0]))
+    try:
+        with warnings.catch_warnings():  # its hint on integer columns is about model inputs
+            warnings.simplefilter("ignore", UserWarning)
+            return infer_signature(table.iloc[sorted(picks)]).inputs
+    except Exception:  # noqa: BLE001 - MLflow then infers it itself, as before
+        return None

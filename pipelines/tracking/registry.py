@@ -1,0 +1,185 @@
+"""The model registry: loading a logged model by URI with errors that name the missing piece,
+and the ``champion`` alias that registration moves only to a better model.
+
+Annotation and evaluation load models through :func:`load_model`; training registers them with
+:func:`register_if_better`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.errors import TrackingError, UnclauseError
+from pipelines.tracking.store import sqlite_path
+
+log = logging.getLogger(__name__)
+
+CHAMPION = "champion"
+#: metrics this close count as equal (a tie keeps the current champion)
+TIE_TOLERANCE = 1e-9
+REGISTER_HINT = ("run `make run` to train and register the champions (or `unclause run "
+                 "configs/experiment/NAME.yaml --register`), or pass --model / --phrase-model")
+#: the output column that tells each task's models apart
+TASK_COLUMNS = {"clause-type": "type", "action-phrase": "action_phrase"}
+
+
+@dataclass
+class LoadedModel:
+    """A loaded pyfunc and where it came from (registry name/version, logged model id)."""
+
+    uri: str
+    task: str | None
+    pyfunc: Any
+    name: str | None = None
+    version: str | None = None
+    run_id: str | None = None
+    model_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``clause-type v3`` for registry models, else the URI."""
+        return f"{self.name} v{self.version}" if self.name and self.version else self.uri
+
+    def identity(self) -> dict[str, Any]:
+        """What must not change between an interrupted run and its resumption."""
+        return {"uri": self.uri, "version": self.version, "model_id": self.model_id}
+
+    def predict(self, frame: Any) -> Any:
+        return self.pyfunc.predict(frame)
+
+
+def available_models(client: Any) -> str:
+    """``clause-type (@champion → v2), action-phrase (v1)`` or a sentence saying none."""
+    try:
+        found = client.search_registered_models()
+    except Exception:  # a listing is a courtesy; never hide the real error behind it
+        return "the registry could not be listed"
+    if not found:
+        return "the registry has no models yet"
+    parts = []
+    for rm in sorted(found, key=lambda m: m.name):
+        aliases = ", ".join(f"@{a} → v{v}" for a, v in sorted((rm.aliases or {}).items()))
+        parts.append(f"{rm.name} ({aliases})" if aliases else rm.name)
+    return "registered models: " + ", ".join(parts)
+
+
+def registry_version(uri: str, store: str) -> Any | None:
+    """The ModelVersion behind ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``; errors name
+    the missing piece and list what the registry holds."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    rest = uri.removeprefix("models:/")
+    if "@" in rest:
+        name, alias, version = *rest.split("@", 1), None
+    elif "/" in rest:
+        (name, version), alias = rest.rsplit("/", 1), None
+    else:
+        return None  # models:/<logged model id>: the loader resolves it
+    client = MlflowClient()
+    try:
+        client.get_registered_model(name)
+    except MlflowException:
+        raise UnclauseError(f"model {uri} not found: no registered model '{name}' in {store}",
+                            f"{REGISTER_HINT}; {available_models(client)}") from None
+    except Exception as exc:
+        raise TrackingError(f"cannot query the model registry at {store} ({exc})",
+                            "check MLFLOW_TRACKING_URI") from None
+    try:
+        if alias is not None:
+            return client.get_model_version_by_alias(name, alias)
+        if version == "latest":
+            return None
+        return client.get_model_version(name, version)
+    except MlflowException:
+        versions = sorted((int(v.version) for v in client.search_model_versions(
+            f"name='{name}'")), reverse=True)
+        what = f"alias @{alias}" if alias is not None else f"version {version}"
+        raise UnclauseError(
+            f"model {uri} not found: '{name}' has no {what} (versions: "
+            f"{', '.join(map(str, versions)) or 'none'})",
+            f"{REGISTER_HINT}, or pin a version: models:/{name}/<version>") from None
+
+
+def load_model(uri: str, store: str, task: str | None = None) -> LoadedModel:
+    """Load ``uri`` (``models:/NAME@ALIAS``, ``models:/NAME/VERSION``, ``runs:/ID/model`` or a
+    folder) with ``mlflow.pyfunc.load_model`` after checking that it exists in ``store``.
+
+    With ``task``, a model whose signature outputs another task's column is refused.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+
+    if uri.startswith(("models:/", "runs:/")):
+        db = sqlite_path(store)
+        if db is not None and not db.exists():
+            raise UnclauseError(f"model {uri} not found: there is no MLflow store at {db}",
+                                f"{REGISTER_HINT}, or set MLFLOW_TRACKING_URI to your store")
+    version = registry_version(uri, store) if uri.startswith("models:/") else None
+    try:
+        pyfunc = mlflow.pyfunc.load_model(uri)
+    except Exception as exc:  # MlflowException, OSError…: all mean "no such model here"
+        text = str(getattr(exc, "message", exc)).strip()
+        reason = text.splitlines()[0][:300] if text else type(exc).__name__
+        raise UnclauseError(f"cannot load model {uri} ({reason})",
+                            f"{REGISTER_HINT}; {available_models(MlflowClient())}") from None
+    meta = pyfunc.metadata
+    signature = getattr(meta, "signature", None)
+    outputs = signature.outputs.input_names() if signature and signature.outputs else None
+    if task is not None and outputs is not None and TASK_COLUMNS[task] not in outputs:
+        other = next((t for t, c in TASK_COLUMNS.items() if c in outputs), "another")
+        flag = "--model" if task == "clause-type" else "--phrase-model"
+        raise UnclauseError(f"model {uri} is for the {other} task, not {task} (it outputs "
+                            f"{', '.join(outputs)})", f"pass a {task} model to {flag}")
+    return LoadedModel(uri=uri, task=task, pyfunc=pyfunc,
+                       name=getattr(version, "name", None),
+                       version=str(version.version) if version is not None else None,
+                       run_id=getattr(meta, "run_id", None),
+                       model_id=getattr(meta, "model_uuid", None))
+
+
+def champion_version(model_name: str) -> Any | None:
+    """The registry version holding the ``champion`` alias, or None."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient()
+    try:
+        return client.get_model_version_by_alias(model_name, CHAMPION)
+    except MlflowException:
+        return None
+
+
+def register_if_better(run_id: str, model_name: str, metric: str, value: float,
+                       artifact_path: str = "model") -> dict[str, Any]:
+    """Register the run's model; move ``champion`` only if it beats the current one.
+
+    The comparison uses the validation metric each version carries as a tag. Ties keep the
+    current champion. Returns what happened, for logging.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    current = champion_version(model_name)
+    current_value: float | None = None
+    if current is not None:
+        tag = (current.tags or {}).get(f"val.{metric}")
+        current_value = float(tag) if tag is not None else None
+    version = mlflow.register_model(f"runs:/{run_id}/{artifact_path}", model_name)
+    client.set_model_version_tag(model_name, version.version, f"val.{metric}", repr(float(value)))
+    client.set_model_version_tag(model_name, version.version, "run_id", run_id)
+    tie = current_value is not None and abs(value - current_value) <= TIE_TOLERANCE
+    promoted = current_value is None or (value > current_value and not tie)
+    if promoted:
+        client.set_registered_model_alias(model_name, CHAMPION, version.version)
+    outcome = {
+        "model_name": model_name, "version": int(version.version), "metric": metric,
+        "value": value, "previous_champion": int(current.version) if current else None,
+        "previous_value": current_value, "promoted": promoted,
+        "tie": tie,
+    }
+    log.info("registry: %s", outcome)
+    return outcome
