@@ -51,11 +51,11 @@ from pipelines.corpus.labels import (
     lemmatize_phrase,
     normalize_phrase,
     normalize_text,
-    split_number,
 )
 from pipelines.corpus.sources import SourceItem
 from pipelines.errors import InputError
 from pipelines.schema import Clause, ClauseType, Document
+from pipelines.text.numbering import is_subitem_marker, split_number
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,6 @@ _EMBEDDED = f"{{{AKN_NS}}}embeddedStructure"
 #: slip reason for an italic opening that is not a verb phrase (lemmatizer finds no verb)
 SLIP_NOT_VERB = "phrase is not a verb phrase"
 _MARKER_RE = re.compile(r"^[\s\d,–\-a-z*†‡§]{0,12}$")
-_SUBITEM_RE = re.compile(r"^\((?:[a-z]{1,2}|[ivxl]{1,6})\)$")
 _HEADING_CLASS_RE = re.compile(r"^H(?:\d+|Ch|CH|M)$")
 _END_PUNCT = (",", ";", ":", ".", "!", "?")
 _SYMBOL_RE = re.compile(r"^([AE])/RES/([^/\s]+)/")
@@ -451,8 +450,8 @@ class _Builder:
         if number is None:
             number = split_number(body)[0]
         target = self.open_paragraph
-        if (target is not None and not ctx.annex and _is_subitem_label(number)
-                and not _is_subitem_label(target.number)):
+        if (target is not None and not ctx.annex and is_subitem_marker(number)
+                and not is_subitem_marker(target.number)):
             # a sub-item printed as its own paragraph: "(a) To submit…" after "3. Requests…:"
             target.text = f"{target.text} {text}"
             target.extra["n_subitems"] = target.extra.get("n_subitems", 0) + 1 + n_sub
@@ -588,11 +587,6 @@ def _is_heading_p(el: Any) -> bool:
     num, rest = split_number(text)
     return bool(text) and ((num is not None and not rest)
                            or re.fullmatch(r"[IVXLC]+\.?|[A-Z]\.?|\d+\.?", text) is not None)
-
-
-def _is_subitem_label(number: str | None) -> bool:
-    """True for "(a)", "(iv)": the label of a sub-item, not of an operative paragraph."""
-    return number is not None and _SUBITEM_RE.match(number) is not None
 
 
 def _is_formula(text: str) -> bool:

@@ -39,6 +39,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pipelines.text.numbering import split_number
+
 __all__ = [
     "MAX_PHRASE_WORDS",
     "SLIP_EMPTY",
@@ -53,7 +55,6 @@ __all__ = [
     "normalize_phrase",
     "normalize_text",
     "phrase_modifiers",
-    "split_number",
 ]
 
 #: A phrase longer than this has swallowed (part of) its clause.
@@ -73,37 +74,6 @@ def normalize_text(text: str) -> str:
     if _ODD_RE.search(text):
         text = text.translate(_TRANSLATE)
     return " ".join(text.split())
-
-
-# ── numbering ───────────────────────────────────────────────────────────────────────────────
-
-_ROMAN = r"(?:[ivxlc]{1,6}|[IVXLC]{1,6})"
-_NUMBER_RE = re.compile(
-    r"""^(
-        \(\s*(?:\d{1,3}[a-z]?|[a-z]{1,2}|""" + _ROMAN + r""")\s*\)   # (1) (a) (aa) (iv)
-      | (?:\d{1,3}[a-z]?|[a-z]|""" + _ROMAN + r""")\)             # 1) a) iv)
-      | \d{1,3}(?:\.\d{1,3}){0,3}\.?                                # 1.  12.  2.1  2.1.3
-      | (?:""" + _ROMAN + r"""|[A-Z])\.                             # I.  IV.  A.
-    )(?=\s|$)""",
-    re.VERBOSE,
-)
-
-
-def split_number(text: str) -> tuple[str | None, str]:
-    """Split leading numbering off ``text``: ``"12. Decides…"`` → ``("12.", "Decides…")``.
-
-    Recognised: ``1.`` ``12.`` ``2.1`` ``1)`` ``(1)`` ``(a)`` ``(iv)`` ``a)`` ``I.`` ``A.``. A bare
-    number without a dot ("2030 Agenda") or a capital without a dot ("I am") is not numbering.
-    Returns ``(None, text)`` (leading whitespace removed) when there is none.
-    """
-    stripped = text.lstrip()
-    m = _NUMBER_RE.match(stripped)
-    if not m:
-        return None, stripped
-    number = m.group(1)
-    if number[0].isdigit() and "." not in number and ")" not in number:
-        return None, stripped
-    return number, stripped[m.end():].lstrip()
 
 
 # ── phrases ─────────────────────────────────────────────────────────────────────────────────

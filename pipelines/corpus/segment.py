@@ -53,11 +53,9 @@ from collections.abc import Iterable, Sequence
 __all__ = [
     "clean_markup",
     "is_page_number",
-    "is_subitem_marker",
     "join_hard_wraps",
     "normalize_chars",
     "segment",
-    "split_marker",
     "strip_page_furniture",
 ]
 
@@ -574,7 +572,6 @@ def _hanging(para: _Para, ind: int) -> bool:
 
 _RE_SPACES = re.compile(r"[ \t]+")
 _RE_HAS_WORD = re.compile(r"\w")
-_RE_MARKER_SPLIT = re.compile(rf"({_RE_MARKER.pattern})\s*")
 
 
 def _clean_line(line: str) -> str:
@@ -665,16 +662,3 @@ def segment(text: str, *, paginated: bool = True) -> list[str]:
         if done is not None:
             clauses.append(done)
     return clauses
-
-
-def is_subitem_marker(marker: str) -> bool:
-    """True for lettered or roman sub-item markers: ``(a)``, ``(iv)``, ``b)``."""
-    return _RE_SUBITEM.match(marker) is not None
-
-
-def split_marker(clause: str) -> tuple[str | None, str]:
-    """The list marker a clause opens with (as printed, e.g. ``"1."``, ``"(a)"``) and the rest."""
-    m = _RE_MARKER_SPLIT.match(clause)
-    if not m or _RE_BULLET.match(clause) or _RE_DASH.match(clause):
-        return None, clause
-    return m.group(1), clause[m.end():]

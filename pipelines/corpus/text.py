@@ -10,10 +10,11 @@ import codecs
 import logging
 from pathlib import PurePosixPath
 
-from pipelines.corpus.segment import is_subitem_marker, segment, split_marker
+from pipelines.corpus.segment import segment
 from pipelines.corpus.sources import SourceItem
 from pipelines.errors import InputError
 from pipelines.schema import Clause, Document
+from pipelines.text.numbering import is_subitem_marker, split_number
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,9 @@ def clauses_from_texts(doc_id: str, texts: list[str]) -> list[Clause]:
     ``number`` ("1.", "(a)"), ``is_subitem`` for a clause that opens with "(a)", "(iv)"…"""
     clauses = []
     for i, text in enumerate(texts):
-        number, _ = split_marker(text)
+        number, _ = split_number(text)
         clauses.append(Clause(doc_id=doc_id, para_id=i, text=text, number=number,
-                              is_subitem=number is not None and is_subitem_marker(number)))
+                              is_subitem=is_subitem_marker(number)))
     return clauses
 
 

@@ -25,63 +25,12 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.text.numbering import numbering_end, parse_numbering
+from pipelines.text.wordclasses import MONTHS
+
 log = logging.getLogger(__name__)
 
 Features = dict[str, float | str]
-
-# --------------------------------------------------------------------------- numbering
-
-#: leading quotes, bullets, markdown emphasis and OCR debris before the numbering
-_LEAD = r"[\s\"'“”‘’«»*_>•·▪◦|~\-–—]*"
-_NUM = (r"(?:\((?P<pn>\d{1,3}|[A-Za-z]{1,2}|[ivxlcIVXLC]{1,6})\)"   # (a) (1) (ii)
-        r"|(?P<dn>\d{1,3}(?:\.\d{1,3})*)(?:\s?[.)]|(?=\s))"           # 1. 1) 1.2 "1 Decides"
-        r"|(?P<ln>[A-Za-z]|[ivxlcIVXLC]{1,6})[.)](?=\s))")            # a) A. IV.
-_LEAD_RE = re.compile(_LEAD)
-_NUM_RE = re.compile(_NUM)
-_ROMAN_RE = re.compile(r"^[ivxlc]+$", re.IGNORECASE)
-_BULLET_RE = re.compile(r"^\s*[•·▪◦*\-–—]\s")
-
-
-def _number_kind(number: str) -> str:
-    if number[0].isdigit():
-        return "digit"
-    if _ROMAN_RE.match(number) and (len(number) > 1 or number.lower() in "iv"):
-        return "roman"
-    return "alpha"
-
-
-def split_numbering(text: str) -> tuple[str | None, str | None, int]:
-    """``(number, kind, offset)``: the leading list number, its kind and where the words start.
-
-    ``kind`` is ``digit``, ``alpha``, ``roman``, ``bullet`` or ``None``; ``text[offset:]`` is the
-    clause without numbering ("1.", "(a)", "1 (b)", "IV."), bullets, opening quotes or leading
-    debris. Dates and years ("22 November 2017", "2030 Agenda") are not numbers.
-    """
-    pos = _LEAD_RE.match(text).end()  # type: ignore[union-attr]
-    number: str | None = None
-    kind: str | None = None
-    for _ in range(2):
-        m = _NUM_RE.match(text, pos)
-        if not m:
-            break
-        val = m.group("pn") or m.group("dn") or m.group("ln")
-        if m.group("dn") and m.group()[-1] not in ".)":
-            # bare digits: "1 Decides" is numbered, "2030 Agenda" and "22 November" are not
-            after = text[m.end():m.end() + 16].lstrip()
-            if len(val.split(".")[0]) > 2 or not after[:1].isupper() or _MONTH_RE.match(after):
-                break
-        if number is None:
-            number, kind = val, _number_kind(val)
-        pos = _LEAD_RE.match(text, m.end()).end()  # type: ignore[union-attr]
-    if number is None and _BULLET_RE.match(text):
-        kind = "bullet"
-    return number, kind, pos
-
-
-def strip_numbering(text: str) -> str:
-    """The clause text without its list number, bullet or leading quotes."""
-    return text[split_numbering(text)[2]:]
-
 
 # --------------------------------------------------------------------------- tokens
 
@@ -89,11 +38,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,/:]\d+)*")
 _SPAN_RE = re.compile(r"\S+")
 _TRAIL = ",;:.!?)]}\"'”’*_"
 _LEADING = "\"'“‘(*_"
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
-           "december")
-_MONTH_RE = re.compile(rf"(?:{_MONTHS})\b", re.IGNORECASE)
-_DATE_RE = re.compile(rf"(?:\b\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|\b(?:{_MONTHS})\s+\d{{1,2}},?\s+"
-                      rf"\d{{4}}|\b(?:{_MONTHS})\s+\d{{4}})", re.IGNORECASE)
+_DATE_RE = re.compile(rf"(?:\b\d{{1,2}}\s+(?:{MONTHS})\s+\d{{4}}|\b(?:{MONTHS})\s+\d{{1,2}},?\s+"
+                      rf"\d{{4}}|\b(?:{MONTHS})\s+\d{{4}})", re.IGNORECASE)
 _SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}")
 _MEETING_RE = re.compile(r"\b\d+\s*(?:st|nd|rd|th|d)\.?\s+(?:plenary\s+)?meeting\b"
                          r"|\bmeeting\s+(?:no\.\s*)?\d", re.IGNORECASE)
@@ -127,7 +73,7 @@ def _words(text: str, n: int) -> list[str]:
 def opening_tokens(text: str, n: int = 6) -> list[str]:
     """The first ``n`` words after numbering, bullets and quotes, lowercased (no punctuation)."""
     text = text or ""
-    return _words(text[split_numbering(text)[2]:], n)
+    return _words(text[numbering_end(text):], n)
 
 
 def opening_spans(text: str, n: int = 12) -> tuple[int, list[tuple[int, int, str, str]]]:
@@ -138,7 +84,7 @@ def opening_spans(text: str, n: int = 12) -> tuple[int, list[tuple[int, int, str
     across hard wraps; ``word`` is lowercased with edge punctuation removed.
     """
     text = text if isinstance(text, str) else ""
-    offset = split_numbering(text)[2]
+    offset = numbering_end(text)
     spans: list[tuple[int, int, str, str]] = []
     append = spans.append
     for m in _SPAN_RE.finditer(text, offset):
@@ -165,7 +111,7 @@ def opening_word_tokens(text: str, n: int = 12,
     words as :func:`opening_spans` reads them, without building spans (a lookup needs offsets
     only when it hits; ``text.find(token)`` gives them). None when punctuation-only tokens
     leave fewer than ``n`` words in the first ``n + 1`` tokens: use ``opening_spans`` then."""
-    offset = split_numbering(text)[2]
+    offset = numbering_end(text)
     tokens = text[offset:].split(None, n)
     kept: list[tuple[str, str]] = []
     words: list[str] = []
@@ -330,7 +276,7 @@ def opening_features(text: str, verbs: frozenset[str] | None = None) -> Features
     "that"/"whereas"/"considering" openings, and date / symbol / meeting / number-only lines.
     """
     text = text if isinstance(text, str) else ""
-    number, kind, offset = split_numbering(text)
+    _, _, kind, offset = parse_numbering(text)
     rest = text[offset:]
     words = _words(rest, 6)
     w1 = words[0] if words else "<none>"

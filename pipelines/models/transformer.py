@@ -29,12 +29,13 @@ import numpy as np
 import pandas as pd
 
 from pipelines.config import OFFLINE_MINILM, TransformerConfig
-from pipelines.corpus.labels import lemmatize_phrase, split_number
+from pipelines.corpus.labels import lemmatize_phrase
 from pipelines.data.dataset import sample_documents
 from pipelines.errors import UnclauseError
 from pipelines.features import type_frame
 from pipelines.models.base import ClauseModel, empty_phrase_frame
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.text.numbering import numbering_end
 
 try:
     import torch
@@ -127,11 +128,6 @@ def context_strings(clauses: pd.DataFrame) -> list[str]:
             next_part = (_opening(texts[rows[i + 1]]) or "-") if i + 1 < size else "<end>"
             out[row] = f"pos {i + 1}/{size} | prev: {prev_part} | next: {next_part}"
     return out
-
-
-def numbering_end(text: str) -> int:
-    """Character offset of the first word after any paragraph numbering ("12.", "(a)", "IV.")."""
-    return len(text) - len(split_number(text)[1])
 
 
 def locate_phrase(text: str, phrase: str | None) -> tuple[int, int] | None:

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.corpus.akn import read
-from pipelines.corpus.labels import split_number
 from pipelines.corpus.readers import read_item
 from pipelines.corpus.sources import SourceItem
 from pipelines.errors import InputError
 from pipelines.schema import Document
+from pipelines.text.numbering import split_number
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "akn"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

@@ -20,7 +20,6 @@ from pipelines.corpus.labels import (
     normalize_phrase,
     normalize_text,
     phrase_modifiers,
-    split_number,
 )
 
 # The brief's examples first, then openings as they occur in GA/ECOSOC resolutions.
@@ -136,22 +135,6 @@ def test_normalize_text_maps_what_a_reader_sees() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "number", "rest"),
-    [("1. Takes note", "1.", "Takes note"), ("12. Urges", "12.", "Urges"),
-     ("  3.\tUrges", "3.", "Urges"), ("(a) To submit", "(a)", "To submit"),
-     ("(iv) To report", "(iv)", "To report"), ("a) To report", "a)", "To report"),
-     ("(1) First", "(1)", "First"), ("I. Organization of work", "I.", "Organization of work"),
-     ("A. Plenary meetings", "A.", "Plenary meetings"), ("2.1 Scope", "2.1", "Scope"),
-     ("7.", "7.", ""), ("2030 Agenda for Sustainable Development", None,
-                       "2030 Agenda for Sustainable Development"),
-     ("I am here", None, "I am here"), ("Decides", None, "Decides"),
-     ("A/RES/79/1", None, "A/RES/79/1")],
-)
-def test_split_number(text: str, number: str | None, rest: str) -> None:
-    assert split_number(text) == (number, rest)
-
-
-@pytest.mark.parametrize(
     ("phrase", "text", "reason"),
     [("Decides", "4. Decides to review the question;", None),
      ("Also requests", "Also requests the Secretary-General to report;", None),
@@ -205,13 +188,3 @@ def test_lemmatize_phrase_is_total_and_lower_case(raw: str) -> None:
     assert isinstance(lemma, str) and lemma == lemma.lower()
     assert lemmatize_phrase(raw) == lemma
     assert isinstance(phrase_modifiers(raw), tuple)
-
-
-@given(st.text(max_size=40))
-def test_split_number_keeps_the_text(text: str) -> None:
-    number, rest = split_number(text)
-    stripped = text.lstrip()
-    if number is None:
-        assert rest == stripped
-    else:
-        assert stripped.startswith(number) and stripped.endswith(rest)

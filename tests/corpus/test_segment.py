@@ -16,7 +16,6 @@ from pipelines.corpus.segment import (
     join_hard_wraps,
     normalize_chars,
     segment,
-    split_marker,
     strip_page_furniture,
 )
 
@@ -382,13 +381,6 @@ def test_debris_only_clauses_dropped_and_empty_input() -> None:
     assert segment("") == []
     assert segment("   \n\n\t\n") == []
     assert segment("* * *\n\n***\n\n—\n\n(Signed) A. B.") == ["(Signed) A. B."]
-
-
-def test_split_marker() -> None:
-    assert split_marker("1. Decides") == ("1.", "Decides")
-    assert split_marker("(a) To submit") == ("(a)", "To submit")
-    assert split_marker("• item") == (None, "• item")
-    assert split_marker("Recalling") == (None, "Recalling")
 
 
 def test_speed_is_reasonable() -> None:

@@ -17,31 +17,9 @@ from pipelines.features import (
     opening_tokens,
     phrase_length,
     phrase_words,
-    split_numbering,
     verb_stem,
     word_form,
 )
-
-
-@pytest.mark.parametrize(("text", "number", "kind", "rest"), [
-    ("1. Decides to convene", "1", "digit", "Decides to convene"),
-    ("12) Requests", "12", "digit", "Requests"),
-    ("2 . REQUESTS THE COMMISSION", "2", "digit", "REQUESTS THE COMMISSION"),
-    ("(a) To submit a report;", "a", "alpha", "To submit a report;"),
-    ("(iv) To consult", "iv", "roman", "To consult"),
-    ("IV. Follow-up", "IV", "roman", "Follow-up"),
-    ("1. (b) Takes note", "1", "digit", "Takes note"),
-    ("1 Decides", "1", "digit", "Decides"),
-    ("“Decides that", None, None, "Decides that"),
-    ("• Issue a statement;", None, "bullet", "Issue a statement;"),
-    ("22 November 2017", None, None, "22 November 2017"),
-    ("2030 Agenda for all", None, None, "2030 Agenda for all"),
-    ("1.5 million people", None, None, "1.5 million people"),
-    ("Recalling its resolution 70/1,", None, None, "Recalling its resolution 70/1,"),
-])
-def test_split_numbering(text: str, number: str | None, kind: str | None, rest: str) -> None:
-    got_number, got_kind, offset = split_numbering(text)
-    assert (got_number, got_kind, text[offset:]) == (number, kind, rest)
 
 
 def test_opening_tokens_ignore_numbering_case_and_wraps() -> None:
