@@ -217,7 +217,8 @@ class NullPyfunc:
 def null_models() -> Any:
     """annotate's ``Models`` pair with no model behind it, for the floor (same read/write path)."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.annotate.run import LoadedModel, Models
+    from pipelines.annotate.merge import Models
+    from pipelines.tracking.registry import LoadedModel
 
     return Models(type=LoadedModel("null:clause-type", "clause-type", NullPyfunc("clause-type")),
                   phrase=LoadedModel("null:action-phrase", "action-phrase",

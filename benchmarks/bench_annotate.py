@@ -74,7 +74,8 @@ def make_input(data: Path, n: int, path: Path) -> dict[str, Any]:
 def child(args: argparse.Namespace) -> int:
     """Annotate one input in this process: ``--worker annotate`` (champions) or ``floor``."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.annotate.run import annotate, load_models
+    from pipelines.annotate.merge import load_models
+    from pipelines.annotate.run import annotate
 
     start = time.perf_counter()
     models = null_models() if args.worker == "floor" else load_models(args.model, args.phrase_model)
@@ -130,7 +131,7 @@ def cli_run(input_path: Path, work: Path, args: argparse.Namespace) -> dict[str,
 def champions_available(args: argparse.Namespace) -> str | None:
     """None if the models load, else why not (the user-facing message)."""
     sys.path.insert(0, str(ROOT))
-    from pipelines.annotate.run import load_models
+    from pipelines.annotate.merge import load_models
     from pipelines.errors import UnclauseError
 
     try:

@@ -13,16 +13,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipelines.annotate.run import (
-    OUTPUT_FIELDS,
-    Unit,
-    annotate,
-    iter_batches,
-    load_models,
-    partial_paths,
-    select_for_review,
-    uncertainty,
-)
+from pipelines.annotate.merge import OUTPUT_FIELDS, load_models
+from pipelines.annotate.run import annotate
+from pipelines.annotate.select import select_for_review, uncertainty
+from pipelines.annotate.state import partial_paths
+from pipelines.annotate.stream import Unit, iter_batches
 from pipelines.errors import InputError, TrackingError, UnclauseError
 
 ROOT = Path(__file__).resolve().parents[1]

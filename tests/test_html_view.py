@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from test_annotate import COMMUNIQUE, train_champions
 
-from pipelines.annotate.run import annotate, render_html, summarize
+from pipelines.annotate.html import render_html, summarize
+from pipelines.annotate.run import annotate
 
 ROWS: list[dict[str, Any]] = [
     {"doc_id": "Z/RES/1", "para_id": 0, "text": "The Council <script>alert('x')</script> & co,",
@@ -67,7 +68,7 @@ def test_render_escapes_highlights_and_flags() -> None:
     assert "script" not in parser.tags
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<b>bold" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
-    assert "&lt;Secretariat&gt;" in page and "&quot;quotes&quot;" in page
+    assert "&lt;Secretariat&gt;" in page and "&#34;quotes&#34;" in page
     assert parser.marks[1:] == ["Recalling", "Also requests"]  # [0] is the legend's sample
     assert page.count('class="badge"') == 2  # legend + one flagged clause
     assert 'class="clause t-preambular review"' in page

@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.annotate.stream import doc_key
 from pipelines.config import CONFIG_ROOT
 from pipelines.errors import InputError
 from pipelines.io import atomic_open
@@ -84,16 +85,11 @@ def from_ls_offset(text: str, index: int) -> int:
 # --------------------------------------------------------------------------- export
 
 
-def _doc(record: dict[str, Any], default_doc: str) -> str:
-    raw = record.get("doc_id")
-    return default_doc if raw is None or raw == "" else str(raw)
-
-
 def task_for(record: dict[str, Any], prev_text: str = "", next_text: str = "",
              model_version: str | None = None, default_doc: str = "doc") -> dict[str, Any]:
     """One Label Studio task for an annotated clause (predictions only if it has a type)."""
     text = str(record["text"])
-    data: dict[str, Any] = {"text": text, "doc_id": _doc(record, default_doc),
+    data: dict[str, Any] = {"text": text, "doc_id": doc_key(record, default_doc),
                             "para_id": record.get("para_id"), "prev_text": prev_text or "",
                             "next_text": next_text or ""}
     data.update({k: record[k] for k in DATA_FIELDS if record.get(k) is not None})
@@ -141,13 +137,13 @@ def iter_tasks(records: Iterable[dict[str, Any]], model_version: str | None = No
 def _task_with_context(record: dict[str, Any], prev: dict[str, Any] | None,
                        nxt: dict[str, Any] | None, model_version: str | None,
                        default_doc: str) -> dict[str, Any]:
-    doc = _doc(record, default_doc)
+    doc = doc_key(record, default_doc)
     prev_text = record.get("prev_text")
     if prev_text is None:
-        prev_text = prev.get("text", "") if prev and _doc(prev, default_doc) == doc else ""
+        prev_text = prev.get("text", "") if prev and doc_key(prev, default_doc) == doc else ""
     next_text = record.get("next_text")
     if next_text is None:
-        next_text = nxt.get("text", "") if nxt and _doc(nxt, default_doc) == doc else ""
+        next_text = nxt.get("text", "") if nxt and doc_key(nxt, default_doc) == doc else ""
     return task_for(record, str(prev_text), str(next_text), model_version, default_doc)
 
 

@@ -8,15 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines.annotate.run import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_PHRASE_MODEL,
-    DEFAULT_REVIEW_THRESHOLD,
-    DEFAULT_TYPE_MODEL,
-    STRATEGIES,
-    BatchProgress,
-    annotate,
-)
+from pipelines.annotate.merge import DEFAULT_PHRASE_MODEL, DEFAULT_TYPE_MODEL
+from pipelines.annotate.run import DEFAULT_BATCH_SIZE, DEFAULT_REVIEW_THRESHOLD, BatchProgress, annotate
+from pipelines.annotate.select import STRATEGIES
 from pipelines.errors import UnclauseError
 
 console = Console(stderr=True)

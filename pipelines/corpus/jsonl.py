@@ -69,13 +69,14 @@ def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
     doc_id = record.get("doc_id")
     if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
         raise BadRecord(f"line {line_no}: field 'doc_id' must be a string")
-    if "para_id" in record and record["para_id"] is not None and _as_int(record["para_id"]) is None:
+    if "para_id" in record and record["para_id"] is not None and as_int(record["para_id"]) is None:
         raise BadRecord(f"line {line_no}: field 'para_id' must be a whole number, "
                         f"not {record['para_id']!r}")
     return record
 
 
-def _as_int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """A whole number given as an int, an integral float or a digit string; else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -117,7 +118,7 @@ def record_to_clause(record: dict[str, Any], doc_id: str, index: int) -> tuple[C
     """A record as a Clause (``para_id`` from the record, else ``index``) and any warnings."""
     warnings: list[str] = []
     extra = {k: v for k, v in record.items() if k not in MAPPED_FIELDS}
-    para_id = _as_int(record.get("para_id"))
+    para_id = as_int(record.get("para_id"))
     clause = Clause(doc_id=doc_id, para_id=index if para_id is None else para_id,
                     text=record["text"])
     label = record.get("type")

@@ -1,0 +1,110 @@
+"""The HTML review page: a summary, a legend, then each document with its clauses coloured by
+type, action phrases marked and low-confidence clauses flagged.
+
+The page is rendered from ``templates/review.html.j2`` with Jinja2 autoescaping, so every piece
+of input text lands in the page as text, never as markup. It is self-contained (no external
+assets) and streamed: rows are read one document at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pipelines.annotate.stream import doc_key
+from pipelines.io import atomic_open
+from pipelines.schema import CLAUSE_TYPES
+
+TEMPLATE = "review.html.j2"
+
+
+@cache
+def _template() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined)
+    return env.get_template(TEMPLATE)
+
+
+def summarize(rows: Iterable[dict[str, Any]], default_doc: str = "doc") -> dict[str, Any]:
+    """Counts for the HTML summary: documents, clauses, types, review flags, phrases."""
+    docs, clauses, review, phrases = 0, 0, 0, 0
+    types: Counter[str] = Counter()
+    last: str | None = None
+    for row in rows:
+        doc = doc_key(row, default_doc)
+        if doc != last:
+            docs, last = docs + 1, doc
+        clauses += 1
+        types[str(row.get("type"))] += 1
+        review += bool(row.get("review"))
+        phrases += row.get("action_phrase") is not None
+    return {"documents": docs, "clauses": clauses, "types": dict(types), "review": review,
+            "phrases": phrases}
+
+
+def _stats(summary: dict[str, Any], info: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary cells: name, count and, for clause types, their share."""
+    n = max(summary.get("clauses", 0), 1)
+    stats = [("documents", summary.get("documents", 0)), ("clauses", summary.get("clauses", 0))]
+    types = summary.get("types", {})
+    stats += [(t, types.get(t, 0)) for t in CLAUSE_TYPES]
+    stats += [(t, c) for t, c in types.items() if t not in CLAUSE_TYPES]
+    stats += [("flagged for review", summary.get("review", 0)),
+              ("action phrases", summary.get("phrases", 0))]
+    if info.get("skipped"):
+        stats.append(("input lines skipped", info["skipped"]))
+    return [{"name": name, "count": count,
+             "share": f" ({100 * count / n:.0f} %)" if name in types else ""}
+            for name, count in stats]
+
+
+def clause_view(row: dict[str, Any]) -> dict[str, Any]:
+    """What the template shows of one output row (the text split around the action phrase)."""
+    text = str(row.get("text", ""))
+    span = row.get("action_span")
+    view: dict[str, Any] = {"text": text, "phrase": None, "before": "", "after": "",
+                            "lemma": None}
+    if span and row.get("action_phrase") is not None:
+        s, e = int(span[0]), int(span[1])
+        view.update(before=text[:s], phrase=text[s:e], after=text[e:],
+                    lemma=str(row["action_lemma"]) if row.get("action_lemma") else None)
+    ctype = str(row.get("type") or "unknown")
+    score = row.get("type_score")
+    priority = row.get("priority")
+    view.update(ctype=ctype, css=ctype if ctype in CLAUSE_TYPES else "unknown",
+                flagged=bool(row.get("review")), para_id=str(row.get("para_id", "")),
+                score=f"{float(score):.2f}" if isinstance(score, int | float) else "",
+                priority=None if priority is None else str(priority),
+                uncertainty=float(row.get("uncertainty") or 0))
+    return view
+
+
+def render_html(rows: Iterable[dict[str, Any]], summary: dict[str, Any],
+                info: dict[str, Any] | None = None, default_doc: str = "doc") -> Iterator[str]:
+    """The page, piece by piece (see the module docstring); ``summary`` from :func:`summarize`."""
+    info = info or {}
+    title = f"unclause annotation — {info.get('input', '')}".strip(" —")
+    documents = ((doc, (clause_view(r) for r in group)) for doc, group in
+                 itertools.groupby(rows, key=lambda r: doc_key(r, default_doc)))
+    threshold = info.get("threshold")
+    return _template().generate(
+        title=title, models=str(info["models"]) if info.get("models") else None,
+        threshold=None if threshold is None else float(threshold),
+        stats=_stats(summary, info), clause_types=CLAUSE_TYPES, documents=documents)
+
+
+def write_html(rows: Callable[[], Iterable[dict[str, Any]]], out: Path,
+               info: dict[str, Any], default_doc: str) -> None:
+    """The page for ``rows`` (read twice: the summary first) written atomically to ``out``."""
+    summary = summarize(rows(), default_doc)
+    with atomic_open(out) as fh:
+        for piece in render_html(rows(), summary, info, default_doc):
+            fh.write(piece)

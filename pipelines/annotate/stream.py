@@ -1,0 +1,207 @@
+"""Annotation input: the clauses of a JSONL (streamed line by line) or of documents the readers
+accept, in order, as :class:`Unit` s grouped into batches of whole documents.
+
+The stream keeps a SHA-256 of the input prefix whose batches are written, so that a resumed run
+can check that the input it skips is the input the interrupted run consumed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from pipelines.errors import UnclauseError
+
+JSONL_INPUT_SUFFIXES = (".jsonl", ".ndjson")
+
+OnError = Literal["skip", "stop"]
+
+
+def doc_key(record: dict[str, Any], default_doc: str) -> str:
+    """A record's ``doc_id`` as a string, or ``default_doc`` when it is missing or empty."""
+    raw = record.get("doc_id")
+    return default_doc if raw is None or raw == "" else str(raw)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One input clause: its line (or clause ordinal), the record as read, and the model keys."""
+
+    line_no: int
+    record: dict[str, Any]
+    doc_id: str
+    para_id: int
+
+
+def is_jsonl_input(path: Path) -> bool:
+    """A file of clause records (streamed), as opposed to documents for the readers."""
+    return path.is_file() and path.name.lower().endswith(JSONL_INPUT_SUFFIXES)
+
+
+def _document_record(doc: Any, clause: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"doc_id": doc.doc_id, "para_id": clause.para_id,
+                              "text": clause.text}
+    for key in ("number", "section"):
+        if getattr(clause, key, None) is not None:
+            record[key] = getattr(clause, key)
+    for key in ("body", "session", "date"):
+        if getattr(doc, key, None) is not None:
+            record[key] = getattr(doc, key)
+    record["source"] = doc.source
+    return record
+
+
+class ClauseStream:
+    """The input's clauses in order, with a digest of the prefix committed so far.
+
+    Units are numbered by input line (JSONL) or clause ordinal (documents). ``start`` skips the
+    first units of an earlier run (their digest must equal ``start_digest``); :meth:`commit`
+    folds the raw lines up to a unit into the digest once its batch is written.
+    """
+
+    def __init__(self, path: Path, on_error: OnError = "stop", start: int = 0,
+                 start_digest: str | None = None,
+                 skipped: list[tuple[int | str, str]] | None = None,
+                 last_doc: tuple[str | None, int] = (None, 0)) -> None:
+        self.path = path
+        self.kind = "jsonl" if is_jsonl_input(path) else "documents"
+        self.on_error = on_error
+        self.start = start
+        self.start_digest = start_digest
+        self.skipped: list[tuple[int | str, str]] = list(skipped or [])
+        self.last_doc = last_doc  # (doc_id, clauses of it already seen): ordinals go on
+        self.bytes_read = 0
+        self.bytes_total = path.stat().st_size if self.kind == "jsonl" else None
+        self._hasher = hashlib.sha256()
+        self._pending: deque[tuple[int, bytes]] = deque()
+        self._prefix_checked = start == 0
+        from pipelines.corpus.sources import SourceItem
+        from pipelines.corpus.text import doc_id_for
+
+        self.default_doc = doc_id_for(SourceItem(str(path), b""))
+
+    # -- digest of the consumed prefix
+
+    def _check_prefix(self, seen: int) -> None:
+        units = "line(s)" if self.kind == "jsonl" else "clause(s)"
+        if seen < self.start:
+            raise UnclauseError(
+                f"cannot resume: {self.path} now has {seen} {units}, fewer than the "
+                f"{self.start} the interrupted run had consumed",
+                "pass --restart to annotate it from the start")
+        if self.start_digest and self._hasher.hexdigest() != self.start_digest:
+            raise UnclauseError(
+                f"cannot resume: the first {self.start} {units} of {self.path} changed since "
+                "the interrupted run", "pass --restart to annotate it from the start")
+        self._prefix_checked = True
+
+    def commit(self, line_no: int) -> str:
+        """Fold raw lines up to ``line_no`` into the digest; return the digest."""
+        while self._pending and self._pending[0][0] <= line_no:
+            self._hasher.update(self._pending.popleft()[1])
+        return self._hasher.hexdigest()
+
+    # -- units
+
+    def __iter__(self) -> Iterator[Unit]:
+        units = self._jsonl_units() if self.kind == "jsonl" else self._document_units()
+        last_doc, ordinal = self.last_doc
+        for unit in units:
+            if unit.doc_id != last_doc:
+                last_doc, ordinal = unit.doc_id, 0
+            # a record without para_id gets its position in the document
+            yield unit if unit.para_id >= 0 else Unit(unit.line_no, unit.record, unit.doc_id,
+                                                       ordinal)
+            ordinal += 1
+
+    def _raw_lines(self, fh: IO[bytes]) -> Iterator[bytes]:
+        line_no = 0
+        for line_no, raw in enumerate(fh, start=1):
+            self.bytes_read += len(raw)
+            if line_no <= self.start:
+                self._hasher.update(raw)
+                if line_no == self.start:
+                    self._check_prefix(line_no)
+                yield b""  # keeps the line numbering of the parser
+                continue
+            self._pending.append((line_no, raw))
+            yield raw
+        if not self._prefix_checked:
+            self._check_prefix(line_no)
+
+    def _jsonl_units(self) -> Iterator[Unit]:
+        from pipelines.corpus.jsonl import as_int, iter_clause_records
+
+        skipped: list[tuple[int, str]] = []
+        with self.path.open("rb") as fh:
+            records = iter_clause_records(self._raw_lines(fh), str(self.path), self.on_error,
+                                          skipped)
+            for line_no, record in records:
+                if skipped:
+                    self.skipped.extend(skipped)
+                    skipped.clear()
+                para_id = as_int(record.get("para_id"))
+                yield Unit(line_no, record, doc_key(record, self.default_doc),
+                           -1 if para_id is None else para_id)
+        self.skipped.extend(skipped)
+
+    def _document_units(self) -> Iterator[Unit]:
+        from pipelines.corpus.readers import ReadReport, read_documents
+
+        report = ReadReport()
+        n = 0
+        try:
+            for doc in read_documents([self.path], self.on_error, report):
+                for clause in doc.clauses:
+                    n += 1
+                    record = _document_record(doc, clause)
+                    raw = (json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+                           + "\n").encode("utf-8")
+                    self.bytes_read += len(raw)
+                    if n <= self.start:
+                        self._hasher.update(raw)
+                        if n == self.start:
+                            self._check_prefix(n)
+                        continue
+                    self._pending.append((n, raw))
+                    yield Unit(n, record, doc.doc_id, int(clause.para_id))
+            if not self._prefix_checked:
+                self._check_prefix(n)
+        finally:
+            self.skipped[:] = [(name, reason) for name, reason in report.skipped]
+
+
+def iter_batches(units: Iterable[Unit], batch_size: int) -> Iterator[list[Unit]]:
+    """Group units into batches of whole documents of at most ``batch_size`` clauses.
+
+    Consecutive units with one ``doc_id`` form a document; a document longer than a batch is
+    cut into ``batch_size`` chunks. Batches depend only on the input, so a run resumed after a
+    batch boundary forms the same batches as an uninterrupted one.
+    """
+    batch: list[Unit] = []
+    doc: list[Unit] = []
+    for unit in units:
+        if doc and unit.doc_id != doc[-1].doc_id:
+            if batch and len(batch) + len(doc) > batch_size:
+                yield batch
+                batch = []
+            batch.extend(doc)
+            doc = []
+        doc.append(unit)
+        if len(doc) >= batch_size:
+            if batch:
+                yield batch
+                batch = []
+            yield doc
+            doc = []
+    if batch and len(batch) + len(doc) > batch_size:
+        yield batch
+        batch = []
+    batch.extend(doc)
+    if batch:
+        yield batch
