@@ -23,11 +23,13 @@ export PYTHONHASHSEED=0
 # torch threads spin while waiting on busy shared machines; passive waiting measured 4x faster here
 export OMP_WAIT_POLICY=PASSIVE
 
-# The default experiments of `make run` (configs/experiment/NAME.yaml): registered ones compete
-# for @champion on validation; debug-size ones are evaluated on samples, so they only log.
-EXPERIMENTS ?= clause_type_rules clause_type_linear clause_type_crf \
-               action_phrase_rules action_phrase_linear action_phrase_crf
-DEBUG_EXPERIMENTS ?= clause_type_transformer_debug
+# The default experiments of `make run`: configs/experiment/NAME.yaml, optionally followed by
+# `:`-separated group choices and overrides (default:task=action-phrase:model=crf). Registered
+# ones compete for @champion on validation; debug-size ones are evaluated on samples, so only log.
+TASKS    ?= clause-type action-phrase
+FAMILIES ?= rules linear crf
+EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):model=$(f)))
+DEBUG_EXPERIMENTS ?= debug
 
 .PHONY: help venv data run experiments compare test lint bench ui full-transformer system-deps clean
 
@@ -61,9 +63,9 @@ data: $(STAMP) ## build the clause dataset and data card from ../shared/corpus
 
 experiments: $(STAMP) $(DATA)/_manifest.json
 	@for e in $(EXPERIMENTS); do \
-	  $(UNCLAUSE) run configs/experiment/$$e.yaml --register || exit $$?; done
+	  $(UNCLAUSE) run $$(echo "$$e" | tr ':' ' ') --register || exit $$?; done
 	@for e in $(DEBUG_EXPERIMENTS); do \
-	  $(UNCLAUSE) run configs/experiment/$$e.yaml || exit $$?; done
+	  $(UNCLAUSE) run $$(echo "$$e" | tr ':' ' ') || exit $$?; done
 
 run: $(STAMP) ## main job: build data, run + register the default experiments, compare
 	$(MAKE) --no-print-directory data
@@ -77,7 +79,7 @@ run: $(STAMP) ## main job: build data, run + register the default experiments, c
 	@echo "         report     →  reports/champions/report.md ; data card → data/README.md"
 
 full-transformer: $(STAMP) $(DATA)/_manifest.json ## the transformer experiment at full size (slow on CPU)
-	$(UNCLAUSE) run configs/experiment/clause_type_transformer.yaml --register
+	$(UNCLAUSE) run full --register
 
 compare: $(STAMP) ## comparison table of the latest runs
 	$(UNCLAUSE) compare

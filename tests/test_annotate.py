@@ -21,7 +21,7 @@ from pipelines.annotate.stream import Unit, iter_batches
 from pipelines.errors import InputError, TrackingError, UnclauseError
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPERIMENTS = ("clause_type_rules", "action_phrase_rules")
+TASKS = ("clause-type", "action-phrase")
 _CHAMPIONS: dict[str, Any] = {}
 
 COMMUNIQUE = """\
@@ -63,9 +63,8 @@ def train_champions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         mp.setenv("MLFLOW_TRACKING_URI", uri)
         mp.delenv("MLFLOW_REGISTRY_URI", raising=False)
         mp.chdir(root)
-        for name in EXPERIMENTS:
-            cfg = load_config(ROOT / "configs" / "experiment" / f"{name}.yaml",
-                              [f"data.path={data}"])
+        for task in TASKS:
+            cfg = load_config("default", [f"task={task}", "model=rules", f"data.path={data}"])
             result = run_experiment(cfg, register=True)
             assert result.registration and result.registration["promoted"]
         _reset_mlflow()

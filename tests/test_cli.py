@@ -25,7 +25,7 @@ def test_help_lists_the_commands() -> None:
 
 
 def test_unknown_config_key_fails_before_any_work_with_the_allowed_keys() -> None:
-    res = unclause("run", "configs/experiment/clause_type_linear.yaml", "model.Cc=0.5")
+    res = unclause("run", "configs/experiment/default.yaml", "model.Cc=0.5")
     assert res.returncode == 2
     assert "unknown key 'model.Cc'" in res.stderr
     assert "max_iter" in res.stderr  # the allowed keys are listed
@@ -33,7 +33,7 @@ def test_unknown_config_key_fails_before_any_work_with_the_allowed_keys() -> Non
 
 
 def test_bad_value_names_the_allowed_values() -> None:
-    res = unclause("run", "configs/experiment/clause_type_linear.yaml", "model.classifier=tree")
+    res = unclause("run", "model=linear", "model.classifier=tree")
     assert res.returncode == 2
     assert "model.classifier" in res.stderr and "logreg" in res.stderr
 
@@ -41,19 +41,18 @@ def test_bad_value_names_the_allowed_values() -> None:
 def test_missing_config_file_lists_the_available_ones() -> None:
     res = unclause("run", "configs/experiment/nope.yaml")
     assert res.returncode == 2
-    assert "config file not found" in res.stderr and "clause_type_linear.yaml" in res.stderr
+    assert "config file not found" in res.stderr and "default.yaml" in res.stderr
 
 
 def test_missing_dataset_says_how_to_build_it(tmp_path: Path) -> None:
-    res = unclause("run", str(ROOT / "configs/experiment/clause_type_rules.yaml"),
-                   f"data.path={tmp_path / 'none'}")
+    res = unclause("run", "model=rules", f"data.path={tmp_path / 'none'}")
     assert res.returncode == 2
     assert "unclause data build" in res.stderr
     assert "Traceback" not in res.stderr
 
 
 def test_unreachable_tracking_server_is_one_clear_error(tiny_dataset: Path) -> None:
-    res = unclause("run", str(ROOT / "configs/experiment/clause_type_rules.yaml"),
+    res = unclause("run", str(ROOT / "configs/experiment/default.yaml"), "model=rules",
                    f"data.path={tiny_dataset}", env={"MLFLOW_TRACKING_URI": "http://127.0.0.1:9"})
     assert res.returncode == 2
     assert "unreachable" in res.stderr and "MLFLOW_TRACKING_URI" in res.stderr

@@ -179,7 +179,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         test = pd.read_parquet(data / "test.parquet")
         test.loc[::5, "type"] = test.loc[::5, "type"].map(CYCLE)
         test.to_parquet(data / "test.parquet", index=False)
-        cfg = load_config(EXPERIMENTS / "clause_type_rules.yaml", [f"data.path={data}"])
+        cfg = load_config(EXPERIMENTS / "default.yaml", ["model=rules", f"data.path={data}"])
         run = run_experiment(cfg, register=True)
         train = pd.read_parquet(data / "train.parquet")
         linear = build_model(LinearConfig(), "clause-type").fit(train)

@@ -43,8 +43,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         cycle = {"preambular": "operative", "operative": "other", "other": "preambular"}
         valid.loc[::4, "type"] = valid.loc[::4, "type"].map(cycle)
         valid.to_parquet(data / "validation.parquet", index=False)
-        cfg = load_config(ROOT / "configs" / "experiment" / "clause_type_rules.yaml",
-                          [f"data.path={data}"])
+        cfg = load_config(ROOT / "configs" / "experiment" / "default.yaml",
+                          ["model=rules", f"data.path={data}"])
         run_experiment(cfg)
         mp.setenv("UNCLAUSE_DATA", str(data))
         yield tmp

@@ -92,17 +92,23 @@ def data_fetch(
 
 @app.command("run")
 def run(
-    config: Annotated[str, typer.Argument(help="configs/experiment/NAME.yaml (or NAME)")],
-    overrides: Annotated[list[str] | None, typer.Argument(help="key=value overrides")] = None,
+    config: Annotated[str | None, typer.Argument(
+        help="configs/experiment/NAME.yaml or NAME (default: 'default'); may be left out")] = None,
+    overrides: Annotated[list[str] | None, typer.Argument(
+        help="group=option (task=action-phrase, model=crf) and key=value (model.C=2) overrides")] = None,
     register: Annotated[bool, typer.Option(help="register; move @champion if better on "
                                                 "validation")] = False,
 ) -> None:
-    """Run one experiment as one MLflow run."""
-    from pipelines.config import load_config
+    """Run one experiment as one MLflow run: `unclause run task=action-phrase model=crf`."""
+    from pipelines.config import DEFAULT_EXPERIMENT, load_config
     from pipelines.training.runner import run_experiment
 
-    cfg = load_config(config, overrides or [])
-    result = run_experiment(cfg, register=register, config_path=config)
+    overrides = list(overrides or [])
+    if config is not None and "=" in config:
+        overrides.insert(0, config)
+        config = None
+    cfg = load_config(config, overrides)
+    result = run_experiment(cfg, register=register, config_path=config or DEFAULT_EXPERIMENT)
     print_result(result)
 
 

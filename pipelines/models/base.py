@@ -22,17 +22,10 @@ from typing import Any, ClassVar, Self
 
 import pandas as pd
 
-from pipelines.config import ModelConfig
+from pipelines.config import FAMILIES, ModelConfig
 from pipelines.errors import UnclauseError
 from pipelines.schema import CLAUSE_TYPES
 
-#: family name → "module:Class"
-FAMILY_CLASSES: dict[str, str] = {
-    "rules": "pipelines.models.rules:RulesModel",
-    "linear": "pipelines.models.linear:LinearModel",
-    "crf": "pipelines.models.crf:CRFModel",
-    "transformer": "pipelines.models.transformer:TransformerModel",
-}
 META_FILE = "unclause_model.json"
 TYPE_OUTPUTS: tuple[str, ...] = ("type", "type_score", *(f"proba_{t}" for t in CLAUSE_TYPES))
 PHRASE_OUTPUTS: tuple[str, ...] = ("action_phrase", "action_lemma", "action_start", "action_end")
@@ -101,12 +94,13 @@ class ClauseModel(ABC):
 
 
 def model_class(family: str) -> type[ClauseModel]:
-    """The class implementing ``family``."""
-    if family not in FAMILY_CLASSES:
+    """The class implementing ``family`` (named in the registry ``pipelines.config.FAMILIES``)."""
+    if family not in FAMILIES:
         raise UnclauseError(f"unknown model family '{family}'",
-                            f"use one of: {', '.join(FAMILY_CLASSES)}")
-    module, _, name = FAMILY_CLASSES[family].partition(":")
-    return getattr(importlib.import_module(module), name)
+                            f"use one of: {', '.join(FAMILIES)}")
+    module, _, name = FAMILIES[family].model.partition(":")
+    cls: type[ClauseModel] = getattr(importlib.import_module(module), name)
+    return cls
 
 
 def build_model(config: ModelConfig, task: str, seed: int = 13) -> ClauseModel:

