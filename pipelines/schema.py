@@ -1,4 +1,4 @@
-"""The one vocabulary of unclause: Document, Clause, ClauseType and ActionPhrase.
+"""The one vocabulary of unclause: Document, Clause and ClauseType.
 
 Everything that flows between stages is one of these, or a table whose columns are
 ``CLAUSE_COLUMNS``. Labels are an ordered tuple so a model can store it and name its outputs.
@@ -6,7 +6,7 @@ Everything that flows between stages is one of these, or a table whose columns a
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -21,17 +21,6 @@ class ClauseType(StrEnum):
 
 #: Ordered label list; index i of a model's probability vector is ``CLAUSE_TYPES[i]``.
 CLAUSE_TYPES: tuple[str, ...] = tuple(t.value for t in ClauseType)
-
-
-@dataclass(frozen=True)
-class ActionPhrase:
-    """A clause's opening verb phrase: surface text, canonical lemma and its character span."""
-
-    text: str
-    lemma: str
-    start: int
-    end: int
-    modifiers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -53,13 +42,6 @@ class Clause:
     section: str | None = None
     is_subitem: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_row(self) -> dict[str, Any]:
-        """A flat dict for tables; ``extra`` keys are merged in."""
-        row = asdict(self)
-        extra = row.pop("extra")
-        row.update({k: v for k, v in extra.items() if k not in row})
-        return row
 
 
 @dataclass

@@ -15,7 +15,6 @@ are spelled out.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections import Counter
@@ -27,8 +26,6 @@ import pandas as pd
 
 from pipelines.text.numbering import numbering_end, parse_numbering
 from pipelines.text.wordclasses import MONTHS
-
-log = logging.getLogger(__name__)
 
 Features = dict[str, float | str]
 
@@ -572,11 +569,8 @@ def phrase_training_rows(frame: pd.DataFrame) -> list[bool]:
 
 def lemmatize_phrases(phrases: Sequence[str | None]) -> list[str | None]:
     """Lemmas via ``pipelines.corpus.labels.lemmatize_phrase`` (None for no phrase)."""
-    try:
-        from pipelines.corpus.labels import lemmatize_phrase
-    except ImportError:  # pragma: no cover - labels.py is written concurrently
-        log.warning("pipelines.corpus.labels is not available; action lemmas left empty")
-        return [None] * len(phrases)
+    from pipelines.corpus.labels import lemmatize_phrase
+
     return [lemmatize_phrase(p) if isinstance(p, str) and p else None for p in phrases]
 
 
