@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
+
+from pipelines.errors import UnclauseError
 
 
 @contextlib.contextmanager
@@ -36,22 +39,89 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
             yield fh
 
 
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder tree (a stale leftover of either kind)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces the folder ``path`` as a whole."""
+    """Yield a temporary folder; on success it replaces the folder ``path`` as a whole.
+
+    ``path`` must be absent or a folder (refusing a file keeps a file from being swapped out);
+    the caller decides whether the folder's old contents may go (see :func:`check_output_dir`).
+    """
     path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result is an ordinary folder
+    old = path.with_name(f".{path.name}.old")
     try:
         yield tmp
-        old = path.with_name(f".{path.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
+        _remove(old)  # a stale leftover, file or folder, from a crash mid-swap
         if path.exists():
             os.replace(path, old)
         os.replace(tmp, path)
-        if old.exists():
-            shutil.rmtree(old)
+        _remove(old)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+
+
+def _existing_ancestor(path: Path) -> Path:
+    current = path.absolute().parent
+    while not current.exists() and current != current.parent:
+        current = current.parent
+    return current
+
+
+def check_writable(path: str | Path, what: str = "output", *, folder: bool = False) -> None:
+    """Fail with one clear message, before any work, when ``path`` cannot be written.
+
+    Catches an output that is a folder (``folder=False``) or a file (``folder=True``), a parent
+    that is a file, and a location this process may not write (probed by creating and removing
+    a temporary file, which also holds for root on read-only places).
+    """
+    path = Path(path)
+    if not folder and path.is_dir():
+        raise UnclauseError(f"{what} {path} is an existing folder, not a file",
+                            "give a file path, e.g. a name inside that folder")
+    if folder and path.exists() and not path.is_dir():
+        raise UnclauseError(f"{what} {path} is an existing file, not a folder",
+                            "give a folder path (a new or empty folder)")
+    for parent in path.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UnclauseError(f"cannot write {what} {path}: {parent} is a file, not a folder",
+                                    "choose a path whose parent folders are folders")
+            break
+    base = path if folder and path.is_dir() else _existing_ancestor(path)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".unclause-probe.", dir=base)
+    except OSError as exc:
+        raise UnclauseError(f"cannot write {what} {path}: {base} is not writable "
+                            f"({exc.strerror})", "choose a folder you can write to") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def check_output_dir(path: str | Path, owned: Iterable[str], what: str = "output folder") -> None:
+    """Refuse an output folder that holds anything but ``owned`` names (a previous build of the
+    same kind may be replaced; other files would be deleted by the whole-folder swap)."""
+    path = Path(path)
+    check_writable(path, what, folder=True)
+    if not path.is_dir():
+        return
+    foreign = sorted(p.name for p in path.iterdir() if p.name not in set(owned))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise UnclauseError(f"{what} {path} already holds other files ({shown}); writing there "
+                            "would replace the folder as a whole and delete them",
+                            "choose a new or empty folder, or move those files away")

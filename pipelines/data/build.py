@@ -9,7 +9,7 @@ from pathlib import Path
 from pipelines.corpus.readers import OnError
 from pipelines.data.card import render_datacard
 from pipelines.data.dataset import MANIFEST, BuildResult, build_dataset
-from pipelines.io import atomic_open
+from pipelines.io import atomic_open, check_writable
 from pipelines.schema import Document
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ def run_build(sources: list[Path], out_dir: Path, card: Path, seed: int = 13,
               on_error: OnError = "skip", track: bool = True,
               progress: Callable[[Document], None] | None = None) -> BuildResult:
     """Build the dataset, write the data card atomically, and log the build if ``track``."""
+    check_writable(card, "data card")
     result = build_dataset(sources, out_dir, seed=seed, on_error=on_error, progress=progress)
     text = render_datacard(result.frame, result.digest, result.report.skipped,
                            result.report.warnings, result.seconds, [str(s) for s in sources])

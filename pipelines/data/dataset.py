@@ -21,13 +21,15 @@ from pipelines.corpus.readers import OnError, ReadReport, read_documents
 from pipelines.corpus.sources import SourceItem
 from pipelines.data.split import SPLITS, assign_splits
 from pipelines.errors import UnclauseError
-from pipelines.io import atomic_dir
+from pipelines.io import atomic_dir, check_output_dir
 from pipelines.schema import CLAUSE_COLUMNS, Document
 
 log = logging.getLogger(__name__)
 
 DEFAULT_OUT = Path("data/processed/clauses")
 MANIFEST = "_manifest.json"  # leading _ : pyarrow and datasets skip it
+#: what a build writes into its folder (and so may replace there)
+BUILD_FILES = frozenset({*(f"{s}.parquet" for s in SPLITS), MANIFEST})
 #: columns after CLAUSE_COLUMNS, in this order
 EXTRA_COLUMNS: tuple[str, ...] = (
     "date", "section", "number", "n_subitems", "phrase_missing", "committee", "agenda_item",
@@ -181,6 +183,7 @@ def build_dataset(
     Writes ``train/validation/test.parquet`` and ``_manifest.json`` into ``out_dir``.
     """
     start = time.perf_counter()
+    check_output_dir(out_dir, BUILD_FILES, "--out folder")
     meta_paths = [p for p in sources if is_metadata_source(p)]
     meta_paths += [m for p in sources if Path(p).is_dir()
                    for m in sorted(Path(p).rglob("*")) if m.is_file() and is_metadata_source(m)]
