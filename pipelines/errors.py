@@ -43,3 +43,11 @@ class ConfigError(UnclauseError):
 
 class TrackingError(UnclauseError):
     """The MLflow tracking store or registry cannot be reached or lacks what was asked."""
+
+
+class Interrupted(UnclauseError):
+    """The user stopped a command (Ctrl-C); the message says what was kept and how to go on.
+
+    The CLI exits with status 130 (128 + SIGINT), as shells do, so scripts never take an
+    interrupted run for a finished one.
+    """

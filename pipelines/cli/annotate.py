@@ -11,7 +11,8 @@ from rich.console import Console
 from pipelines.annotate.merge import DEFAULT_PHRASE_MODEL, DEFAULT_TYPE_MODEL
 from pipelines.annotate.run import DEFAULT_BATCH_SIZE, DEFAULT_REVIEW_THRESHOLD, BatchProgress, annotate
 from pipelines.annotate.select import STRATEGIES
-from pipelines.errors import UnclauseError
+from pipelines.annotate.state import RunState, partial_paths
+from pipelines.errors import Interrupted, UnclauseError
 
 console = Console(stderr=True)
 out_console = Console()
@@ -24,6 +25,19 @@ def default_output(input_path: Path) -> Path:
         name = name.removesuffix(suffix)
     stem = Path(name).stem or "annotated"
     return Path(f"{stem}.annotated.jsonl")
+
+
+def interrupted(target: Path) -> Interrupted:
+    """What a Ctrl-C kept: the partial output and how to continue it, or nothing."""
+    partial, state = partial_paths(target)
+    if partial.exists() and state.exists():
+        kept = RunState.load(state)
+        return Interrupted(f"annotate stopped after {kept.written:,} clause(s) (input line "
+                           f"{kept.lines_consumed:,}); they are kept in {partial}",
+                           "rerun the same command with --resume to continue, or --restart "
+                           "to start over")
+    return Interrupted(f"annotate stopped before its first batch was written: nothing was "
+                       f"kept, {target} was not written", "run the same command again")
 
 
 def command(
@@ -87,11 +101,15 @@ def command(
             progress.update(task, completed=p.bytes_read if p.bytes_total else p.written,
                             total=p.bytes_total, clauses=p.written)
 
-        result = annotate(input, target, type_model=model, phrase_model=phrase_model, fmt=fmt,
-                          on_error=on_error, resume=resume, restart=restart,  # type: ignore[arg-type]
-                          batch_size=batch_size, review_threshold=review_threshold,
-                          select=select, strategy=strategy,  # type: ignore[arg-type]
-                          per_doc_cap=per_doc_cap, on_batch=tick)
+        try:
+            result = annotate(input, target, type_model=model, phrase_model=phrase_model,
+                              fmt=fmt, on_error=on_error, resume=resume,  # type: ignore[arg-type]
+                              restart=restart, batch_size=batch_size,
+                              review_threshold=review_threshold, select=select,
+                              strategy=strategy, per_doc_cap=per_doc_cap,  # type: ignore[arg-type]
+                              on_batch=tick)
+        except KeyboardInterrupt:
+            raise interrupted(target) from None
     types = ", ".join(f"{t} {c:,}" for t, c in sorted(result.types.items()))
     resumed = f" (resumed after input line {result.resumed_from:,})" if result.resumed_from else ""
     out_console.print(f"[green]annotated[/] read {result.read:,}, skipped {len(result.skipped):,}, "

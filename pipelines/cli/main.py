@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.errors import UnclauseError
+from pipelines.errors import Interrupted, UnclauseError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Learn the grammar of UN documents: clause types and action phrases.")
@@ -26,6 +26,8 @@ console = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 160)
 log = logging.getLogger("pipelines.cli.main")
 
+#: exit status of an interrupted command (128 + SIGINT, as shells report it)
+INTERRUPTED = 130
 DEFAULT_SOURCES = [Path("../shared/corpus/unga"), Path("../shared/corpus/ecosoc")]
 
 
@@ -66,7 +68,11 @@ def data_build(
         def tick(doc: object) -> None:
             progress.update(task, advance=1, description=str(getattr(doc, "doc_id", "")))
 
-        result = run_build(sources, out_dir, card, seed, on_error, track, tick)  # type: ignore[arg-type]
+        try:
+            result = run_build(sources, out_dir, card, seed, on_error, track, tick)  # type: ignore[arg-type]
+        except KeyboardInterrupt:
+            raise Interrupted(f"data build interrupted: nothing was written, {out_dir} and {card} "
+                              "are as they were", "run the same command again to build") from None
     counts = result.counts()
     out.print(f"[green]built[/] {counts['clauses']:,} clauses from {counts['documents']:,} "
               f"documents in {result.seconds:.1f} s → {out_dir}  (digest {result.digest})")
@@ -189,13 +195,16 @@ _register_stage_commands()
 def entrypoint() -> None:
     """Console script: run the app, turning user errors into one clear message."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+    except Interrupted as exc:
+        console.print(f"[bold yellow]interrupted:[/] {exc}")
+        sys.exit(INTERRUPTED)
     except UnclauseError as exc:
         console.print(f"[bold red]error:[/] {exc}")
         sys.exit(2)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except SystemExit:
@@ -209,6 +218,12 @@ def entrypoint() -> None:
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(1)
         raise
+    # In non-standalone mode typer *returns* exit codes: typer.Exit(n), and 130 for a Ctrl-C
+    # that a command did not turn into Interrupted itself.
+    if code == INTERRUPTED:
+        console.print("[yellow]interrupted[/]")
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":
