@@ -22,6 +22,19 @@ class ClauseType(StrEnum):
 #: Ordered label list; index i of a model's probability vector is ``CLAUSE_TYPES[i]``.
 CLAUSE_TYPES: tuple[str, ...] = tuple(t.value for t in ClauseType)
 
+#: The longest clause text accepted, in characters: the corpus's longest is about 22,000, so a
+#: longer one is a text without paragraph breaks (or not a UN document), refused by name.
+MAX_CLAUSE_CHARS = 100_000
+CLAUSE_TOO_LONG_HINT = "put blank lines between the paragraphs, or split the text into clauses"
+
+
+def clause_too_long(text: str) -> str | None:
+    """Why ``text`` is refused as one clause, or ``None`` when its length is acceptable."""
+    if len(text) <= MAX_CLAUSE_CHARS:
+        return None
+    return (f"is {len(text):,} characters long, over the {MAX_CLAUSE_CHARS:,}-character limit "
+            "for one clause (no paragraph breaks?)")
+
 
 @dataclass
 class Clause:

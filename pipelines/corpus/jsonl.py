@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pipelines.corpus.sources import SourceItem
 from pipelines.corpus.text import doc_id_for
 from pipelines.errors import InputError
-from pipelines.schema import CLAUSE_TYPES, Clause, Document
+from pipelines.schema import CLAUSE_TYPES, MAX_CLAUSE_CHARS, Clause, Document, clause_too_long
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +32,20 @@ MAPPED_FIELDS = ("doc_id", "para_id", "text", "type", "action_phrase", "action_l
 DOCUMENT_FIELDS = ("body", "session", "date")
 
 
+#: the longest line parsed as a record: a clause at its limit, in UTF-8, plus other fields
+MAX_RECORD_BYTES = 4 * MAX_CLAUSE_CHARS + (1 << 20)
+
+
 class BadRecord(ValueError):
     """A line that is not a usable clause record; ``str()`` says why, naming the line."""
 
 
 def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
     """One line → its record (unchanged), ``None`` for a blank line; ``BadRecord`` if unusable."""
+    if len(raw) > MAX_RECORD_BYTES:
+        raise BadRecord(f"line {line_no}: is {len(raw):,} bytes long, over the "
+                        f"{MAX_RECORD_BYTES:,}-byte limit for one record (a clause holds at most "
+                        f"{MAX_CLAUSE_CHARS:,} characters)")
     if isinstance(raw, bytes | bytearray):
         try:
             raw = bytes(raw).decode("utf-8-sig" if line_no == 1 else "utf-8")
@@ -52,8 +60,9 @@ def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise BadRecord(f"line {line_no}: not valid JSON ({exc.msg} at column {exc.colno})"
-                        ) from None
+        # json's own messages may end in "at" ("Unterminated string starting at")
+        raise BadRecord(f"line {line_no}: not valid JSON ({exc.msg.removesuffix(' at')}, "
+                        f"column {exc.colno})") from None
     except RecursionError:
         raise BadRecord(f"line {line_no}: not valid JSON (nested too deeply)") from None
     if not isinstance(record, dict):
@@ -66,6 +75,9 @@ def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
                         f"not {type(text).__name__}")
     if not text.strip():
         raise BadRecord(f"line {line_no}: field 'text' is empty")
+    too_long = clause_too_long(text)
+    if too_long:
+        raise BadRecord(f"line {line_no}: field 'text' {too_long}")
     doc_id = record.get("doc_id")
     if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
         raise BadRecord(f"line {line_no}: field 'doc_id' must be a string")
@@ -86,6 +98,12 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     return None
+
+
+def duplicate_warning(doc_id: str, para_id: int, first_line: int) -> str:
+    """The warning for a clause whose (doc_id, para_id) an earlier line already had."""
+    return (f"(doc_id, para_id) = ({doc_id!r}, {para_id}) repeats line {first_line}: a duplicated "
+            "line? both are kept, and each is the other's neighbour for the models")
 
 
 def iter_clause_records(
@@ -154,6 +172,7 @@ def read(item: SourceItem) -> list[Document]:
     docs: list[Document] = []
     seen: dict[str, int] = {}
     current: Document | None = None
+    para_lines: dict[int, int] = {}  # para_id → first line, within the current document
     for line_no, record in iter_clause_records(item.data.splitlines(), item.name, "stop"):
         raw_id = record.get("doc_id")
         doc_id = default_id if raw_id is None or raw_id == "" else str(raw_id)
@@ -170,7 +189,11 @@ def read(item: SourceItem) -> list[Document]:
             else:
                 seen[doc_id] = line_no
             docs.append(current)
+            para_lines = {}
         clause, warnings = record_to_clause(record, doc_id, len(current.clauses))
+        first = para_lines.setdefault(clause.para_id, line_no)
+        if first != line_no:
+            warnings.append(duplicate_warning(doc_id, clause.para_id, first))
         current.clauses.append(clause)
         current.warnings.extend(f"line {line_no}: {w}" for w in warnings)
     if not docs:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pipelines.corpus.sources import SourceFailure, SourceItem, iter_sources
 from pipelines.errors import InputError, UnclauseError
-from pipelines.schema import Document
+from pipelines.schema import CLAUSE_TOO_LONG_HINT, Document, clause_too_long
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,11 @@ def read_item(item: SourceItem, fmt: str | None = None) -> list[Document]:
     docs = get_reader(fmt)(item)
     for doc in docs:
         doc.fmt = doc.fmt or fmt
+        for clause in doc.clauses:
+            problem = clause_too_long(clause.text)
+            if problem:
+                raise InputError(item.name, f"clause {clause.para_id} of {doc.doc_id} {problem}",
+                                 CLAUSE_TOO_LONG_HINT)
     return docs
 
 
@@ -129,9 +134,9 @@ def read_documents(
     for item in iter_sources(paths):
         if isinstance(item, SourceFailure):
             report.skip(item.name, item.problem)
-            log.warning("skipped %s: %s (%s)", item.name, item.problem, item.hint)
             if on_error == "stop":
                 raise InputError(item.name, item.problem, item.hint)
+            log.warning("skipped %s: %s (%s)", item.name, item.problem, item.hint)
             continue
         if include is not None and not include(item):
             continue
@@ -140,9 +145,9 @@ def read_documents(
             docs = read_item(item, fmt)
         except InputError as exc:
             report.skip(item.name, exc.problem)
-            log.warning("skipped %s", exc)
             if on_error == "stop":
                 raise
+            log.warning("skipped %s", exc)
             continue
         if not docs or all(not d.clauses for d in docs):
             reason = "no clauses found (empty document)"
