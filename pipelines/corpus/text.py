@@ -45,15 +45,22 @@ def _cp1252_or_latin1(err: UnicodeError) -> tuple[str, int]:
 codecs.register_error("unclause-latin1", _cp1252_or_latin1)
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes, or more than 5% control characters, in the first 64 KiB."""
+def binary_reason(data: bytes) -> str | None:
+    """Why ``data`` looks binary, naming the bytes: NUL bytes, or more than 5% control
+    characters, in the first 64 KiB; ``None`` for text."""
     sample = data[:_SAMPLE]
     if not sample:
-        return False
-    if b"\x00" in sample:
-        return True
+        return None
+    nuls = sample.count(0)
+    if nuls:
+        where = "in the first 64 KiB" if len(data) > _SAMPLE else "in the file"
+        return (f"has {nuls:,} NUL byte(s) (0x00; the first at byte offset {sample.index(0):,}) "
+                f"{where}, so it looks like a binary file, not text")
     controls = sum(1 for b in sample if (b < 0x20 and b not in _TEXT_CONTROLS) or b == 0x7F)
-    return controls > 0.05 * len(sample)
+    if controls > 0.05 * len(sample):
+        return (f"has {controls:,} control characters in {len(sample):,} bytes "
+                f"({controls / len(sample):.0%}), so it looks like a binary file, not text")
+    return None
 
 
 def _mostly_controls(text: str) -> bool:
@@ -102,10 +109,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
                 warnings.append(f"no byte-order mark: decoded as {bare16.upper()}; "
                                 "re-save the file as UTF-8 to be sure of the characters")
                 return text, warnings
-    if looks_binary(data):
-        raise InputError(name, "looks like a binary file, not text",
-                         f"unclause reads {READABLE_FORMATS}; convert the file or give it "
-                         "its proper extension")
+    reason = binary_reason(data)
+    if reason:
+        raise InputError(name, reason,
+                         f"unclause reads {READABLE_FORMATS}; if this is text, remove the NUL "
+                         "and control bytes (e.g. tr -d '\\000' < FILE > FIXED); otherwise "
+                         "convert the file or give it its proper extension")
     try:
         return data.decode("utf-8-sig"), warnings
     except UnicodeDecodeError:
