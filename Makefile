@@ -48,12 +48,17 @@ $(STAMP): pyproject.toml requirements.lock constraints.txt
 
 venv: $(STAMP) ## create .venv and install everything (≈ 4 min the first time)
 
-system-deps: ## Debian packages the tests use (headless Chromium), when running as root
+system-deps: ## Debian packages the tests use (headless Chromium, PostgreSQL), when running as root
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "warning: could not install chromium; the HTML view test will be skipped" >&2; \
 	  else echo "note: chromium not installed; the HTML view test will be skipped" >&2; fi; fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	      || echo "warning: could not install postgresql; the PostgreSQL tracking test will fail" >&2; \
+	  else echo "note: postgresql not installed (apt-get install postgresql); its tracking test will be skipped" >&2; fi; fi
 
 $(DATA)/_manifest.json: $(STAMP)
 	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
