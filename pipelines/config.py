@@ -108,6 +108,34 @@ class TransformerConfig(Strict):
     max_phrase_tokens: int = Field(12, ge=1, description="action-phrase task: longest span in words")
 
 
+class AugmentConfig(Strict):
+    """Training-time transformations of the training split (``pipelines.data.augment``): each
+    switch turns one transformation on; ``fraction`` 0 turns augmentation off."""
+
+    fraction: float = Field(0.0, ge=0, le=1,
+                            description="share of training documents copied and transformed")
+    probability: float = Field(0.4, gt=0, le=1,
+                               description="chance that a copy gets each enabled transformation")
+    numbering: bool = Field(True, description="operative numbers removed, preambles numbered")
+    considering_that: bool = Field(True, description="'Considering:' lead-ins with 'That' items")
+    bridge_items: bool = Field(True, description="'Decides:' bridges with infinitive items")
+    first_person: bool = Field(True, description="'We, the participants' and 'Decide' forms")
+    modal_operative: bool = Field(True, description="'… should …', 'It is desirable that …'")
+    formula_merge: bool = Field(True, description="formula run into the first clause")
+    headings: bool = Field(True, description="part letters, roman numerals, short headings")
+    votes_footnotes: bool = Field(True, description="vote lines and footnote blocks")
+    footnote_digits: bool = Field(True, description="footnote digits after final punctuation")
+    page_breaks: bool = Field(True, description="clauses cut in two by a page break")
+    ocr_noise: bool = Field(True, description="OCR character slips")
+    casing: bool = Field(True, description="whole documents in capitals")
+
+    def enabled(self) -> list[str]:
+        """Names of the switched-on transformations (empty when ``fraction`` is 0)."""
+        if self.fraction <= 0:
+            return []
+        return [k for k, v in self.model_dump().items() if v is True]
+
+
 @dataclass(frozen=True)
 class Family:
     """A model family: its config class, its model class and what its logged model needs."""
@@ -142,6 +170,9 @@ class ExperimentConfig(Strict):
     task: Task = Field(description="clause-type or action-phrase")
     data: DataConfig = Field(default_factory=DataConfig)
     model: ModelConfig = Field(default_factory=LinearConfig)
+    augment: AugmentConfig = Field(default_factory=AugmentConfig)
+    decode: Literal["none", "viterbi"] = Field(
+        "none", description="clause-type: clause by clause, or Viterbi over the document")
     seed: int = Field(13, description="seed for sampling and training")
     tags: dict[str, str] = Field(default_factory=dict, description="MLflow tags")
     description: str = Field("", description="what this experiment tests")
@@ -238,6 +269,8 @@ def _section_model(loc: tuple[Any, ...], raw: dict[str, Any]) -> type[BaseModel]
     section: type[BaseModel] = ExperimentConfig
     if loc and loc[0] == "data":
         section = DataConfig
+    elif loc and loc[0] == "augment":
+        section = AugmentConfig
     elif loc and loc[0] == "model":
         family = (raw.get("model") or {}).get("family", "linear")
         section = FAMILIES[family].config if family in FAMILIES else LinearConfig

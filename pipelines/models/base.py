@@ -42,6 +42,9 @@ class ClauseModel(ABC):
         self.task = task
         self.seed = seed
         self.labels: tuple[str, ...] = CLAUSE_TYPES
+        #: optional document-level decoder (``pipelines.models.decode``) applied after the
+        #: list rule; saved and loaded with the model
+        self.decoder: Any = None
 
     @abstractmethod
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
@@ -55,13 +58,16 @@ class ClauseModel(ABC):
         """Predict for every row; see the module docstring for the output columns.
 
         Clause types then pass through ``pipelines.models.lists``: list items take the type
-        of the line that announces them, whatever the family.
+        of the line that announces them, whatever the family; then through the model's
+        document-level decoder, if it has one.
         """
         out = self._predict(clauses)
         if self.task == "clause-type":
             from pipelines.models.lists import inherit_list_types
 
             out = inherit_list_types(clauses, out, getattr(self, "verbs", None))
+            if self.decoder is not None:
+                out = self.decoder.apply(clauses, out)
         return out
 
     @abstractmethod
@@ -83,6 +89,8 @@ class ClauseModel(ABC):
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         self.save_state(path)
+        if self.decoder is not None:
+            self.decoder.save(path)
         meta = {"family": self.family, "task": self.task, "seed": self.seed,
                 "labels": list(self.labels), "config": self.config.model_dump(mode="json")}
         (path / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -121,6 +129,9 @@ def load_model(path: str | Path) -> ClauseModel:
     config = TypeAdapter(ModelConfig).validate_python(meta["config"])
     model = model_class(meta["family"]).load_state(path, config, meta["task"], meta["seed"])
     model.labels = tuple(meta.get("labels", CLAUSE_TYPES))
+    from pipelines.models.decode import ViterbiDecoder
+
+    model.decoder = ViterbiDecoder.load(path)
     return model
 
 

@@ -23,6 +23,7 @@ from pipelines.schema import CLAUSE_TYPES
 from pipelines.tracking.lineage import git_commit, log_dataset
 from pipelines.tracking.registry import register_if_better
 from pipelines.tracking.store import setup
+from pipelines.training.selection import SELECTION_METRIC, generalization_score
 
 log = logging.getLogger(__name__)
 METRIC_PREFIX = {"train": "train", "validation": "val", "test": "test"}
@@ -65,6 +66,39 @@ def load_splits(cfg: ExperimentConfig) -> dict[str, pd.DataFrame]:
     return splits
 
 
+def augmented_train(cfg: ExperimentConfig, train: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The training table the model fits on: ``train`` plus transformed copies of a share of
+    its documents when ``cfg.augment`` is on, and the counts to log."""
+    enabled = cfg.augment.enabled()
+    if not enabled:
+        return train, {}
+    from pipelines.data.augment import augment_documents
+
+    result = augment_documents(train, enabled, cfg.augment.fraction, cfg.augment.probability,
+                               cfg.seed)
+    return pd.concat([train, result.rows], ignore_index=True), result.metrics()
+
+
+def challenge_metrics(task: str, model: Any, metrics: dict[str, float]) -> pd.DataFrame:
+    """Add ``challenge/<kind>/<metric>`` (dev) and ``challenge_final/…`` to ``metrics``; return
+    the dev parts' errors. Nothing when the repository has no challenge sets."""
+    from pipelines.evaluation import challenge
+
+    sets = challenge.load_sets(challenge.PARTS)
+    if not sets:
+        return pd.DataFrame()
+    results = {}
+    errors = []
+    for cset in sets:
+        pred = model.predict(cset.inputs)
+        results[(cset.kind, cset.part)] = challenge.score(task, cset, pred)
+        if cset.part == "dev":
+            errors.append(challenge.error_rows(task, cset, pred))
+    metrics.update(challenge.flat_metrics(results, task))
+    return pd.concat(errors, ignore_index=True) if errors else pd.DataFrame()
+
+
 def error_table(task: str, gold: pd.DataFrame, pred: pd.DataFrame, limit: int) -> pd.DataFrame:
     """Misclassified clauses with their neighbours, for the error CSV."""
     frame = gold.reset_index(drop=True).copy()
@@ -97,6 +131,7 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
     from pipelines.models.pyfunc import MODEL_ARTIFACT, ClausePyfunc, pip_requirements
 
     splits = load_splits(cfg)
+    fit_train, augment_metrics = augmented_train(cfg, splits["train"])
     setup(cfg.experiment)
     manifest = read_manifest(cfg.data.path)
     full_digest = manifest.get("digest") or dataset_digest(pd.concat(splits.values()))
@@ -122,11 +157,15 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
                           | {f"data.{s}_documents": f["doc_id"].nunique()
                              for s, f in splits.items()})
 
-        log.info("fitting %s/%s on %d clauses", cfg.model.family, cfg.task, len(splits["train"]))
+        log.info("fitting %s/%s on %d clauses", cfg.model.family, cfg.task, len(fit_train))
         t0 = time.perf_counter()
-        model.fit(splits["train"], splits["validation"])
+        model.fit(fit_train, splits["validation"])
+        if cfg.decode == "viterbi" and cfg.task == "clause-type":
+            from pipelines.models.decode import ViterbiDecoder
+
+            model.decoder = ViterbiDecoder.learn(fit_train, model.labels)
         train_seconds = time.perf_counter() - t0
-        metrics: dict[str, float] = {"train_seconds": train_seconds}
+        metrics: dict[str, float] = {"train_seconds": train_seconds, **augment_metrics}
         for key, value in model.describe().items():
             if isinstance(value, int | float):
                 metrics[f"model.{key}"] = float(value)
@@ -148,7 +187,15 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
             for key, value in task_metrics(cfg.task, frame, pred).items():
                 metrics[f"{METRIC_PREFIX[split]}/{key}"] = value
         metrics["inference_clauses_per_s"] = throughput
+        challenge_errors = challenge_metrics(cfg.task, model, metrics)
+        score = generalization_score(cfg.task, metrics)
+        if score is not None:
+            metrics[SELECTION_METRIC] = score
         mlflow.log_metrics(metrics)
+        if not challenge_errors.empty:
+            challenge_csv = tmp / "errors_challenge_dev.csv"
+            challenge_errors.to_csv(challenge_csv, index=False)
+            mlflow.log_artifact(str(challenge_csv), "errors")
 
         artifacts = []
         for split in ("validation", "test"):
@@ -181,14 +228,13 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
             pip_requirements=pip_requirements(cfg.model.family))
 
         registration = None
-        primary = PRIMARY_METRIC[cfg.task]
-        val_value = metrics.get(f"val/{primary}")
         if register:
-            if val_value is None:
+            if score is None:
                 raise UnclauseError("cannot register: no validation metric",
                                     "the validation split is empty; rebuild the dataset")
-            registration = register_if_better(run.info.run_id, cfg.model_name, primary,
-                                              val_value)
+            # the champion is chosen on validation and the challenge sets' dev parts together
+            registration = register_if_better(run.info.run_id, cfg.model_name,
+                                              SELECTION_METRIC, score)
             mlflow.set_tags({"registry.model_name": registration["model_name"],
                              "registry.version": registration["version"],
                              "registry.promoted": registration["promoted"],

@@ -1,0 +1,533 @@
+"""Training-time transformations of the real clause table: the conditions of other genres.
+
+The GA/ECOSOC corpus is clean XML of recent sessions; users hold OCR'd Security Council
+volumes, machine-translated conference recommendations and communiqués. Each transformation
+below rewrites a *copy* of a training document into one of those conditions, keeping the
+labels true (types, and action phrases as exact openings of the new text, or None where the
+clause has no phrase in the GA sense):
+
+* ``numbering`` — numbers removed from operative clauses, added to preambular ones, and
+  numbered narrative paragraphs inside the preamble (a number does not make a clause operative);
+* ``footnote_digits`` — footnote reference digits after the final punctuation ("…, 41");
+* ``votes_footnotes`` — vote lines and footnote blocks (``other``) after the operative part;
+* ``headings`` — part letters, roman numerals and short (numbered) headings (``other``);
+* ``page_breaks`` — a clause cut in two, its second half starting in lower case (same type);
+* ``considering_that`` — preambular clauses turned into a lead-in ("Considering:") and its
+  "That …;" or noun-phrase items (preambular, no phrase of their own);
+* ``bridge_items`` — operative clauses turned into a bare bridge ("Decides:", ``other``) and
+  infinitive items ("(a) To call upon …;", "1. Call upon …;"; operative);
+* ``first_person`` — "We, the participants …," formulas and first-person operative verbs
+  ("Decide", "We call upon");
+* ``modal_operative`` — operative clauses without a verb of decision ("Member States should …",
+  "It is desirable that …"; phrase None) and "It is recommended that …" (phrase "It is
+  recommended", lemma recommend);
+* ``formula_merge`` — the enacting formula run into the first clause;
+* ``ocr_noise`` — OCR character slips (l/1/I, "]" for l, "4, Decides", lost hyphens);
+* ``casing`` — the whole document in capitals.
+
+:func:`augment_documents` copies a share of the training documents, applies each enabled
+transformation to a copy with some probability (at least one per copy), seeded, and returns the
+new rows with the count of documents each transformation touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+Transform = Callable[[list[Row], random.Random], list[Row] | None]
+
+PRE, OP, OTHER = "preambular", "operative", "other"
+_NUM_RE = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\([a-z0-9]{1,4}\)|[a-z]\))\s+")
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+_LETTERS = "ABCDEFGH"
+
+
+# --------------------------------------------------------------------------- row helpers
+
+
+def _phrase(row: Row) -> str | None:
+    p = row.get("action_phrase")
+    return p if isinstance(p, str) and p else None
+
+
+def _new(row: Row, text: str, type_: str | None = None, phrase: str | None = None,
+         lemma: str | None = None) -> Row:
+    out = dict(row)
+    out["text"] = text
+    if type_ is not None:
+        out["type"] = type_
+    out["action_phrase"] = phrase
+    out["action_lemma"] = lemma if phrase else None
+    return out
+
+
+def _other(template: Row, text: str) -> Row:
+    return _new(template, text, OTHER, None, None)
+
+
+def _strip_number(text: str) -> tuple[str, str]:
+    """``(number prefix, rest)``."""
+    m = _NUM_RE.match(text)
+    return (text[:m.end()], text[m.end():]) if m else ("", text)
+
+
+def _after_phrase(row: Row) -> str | None:
+    """The clause text after its number and phrase (None when the phrase is not its opening)."""
+    phrase = _phrase(row)
+    _, rest = _strip_number(row["text"])
+    if not phrase or not rest.startswith(phrase):
+        return None
+    return rest[len(phrase):].lstrip(" ,")
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) < 2 else text
+
+
+def _end(text: str, mark: str) -> str:
+    return text.rstrip(" ,;.:") + mark
+
+
+def _base_verb(phrase: str) -> str:
+    """First-person/infinitive form of an operative phrase: "Also requests" → "Also request"."""
+    from pipelines.corpus.labels import lemmatize_verb
+
+    words = phrase.split()
+    for i, w in enumerate(words):
+        if w.lower() in {"also", "further", "again", "once", "more", "strongly", "hereby",
+                         "urgently", "firmly", "fully", "moreover", "therefore", "and"}:
+            continue
+        base = lemmatize_verb(w)
+        words[i] = base.capitalize() if w[:1].isupper() else base
+        break
+    return " ".join(words)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _span(rows: list[Row], type_: str) -> list[int]:
+    return [i for i, r in enumerate(rows) if r.get("type") == type_]
+
+
+# --------------------------------------------------------------------------- transformations
+
+
+def numbering(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """Operative numbers removed, preambular clauses numbered, narrative preamble paragraphs."""
+    pre, op = _span(rows, PRE), _span(rows, OP)
+    if not pre and not op:
+        return None
+    out = [dict(r) for r in rows]
+    for i in op:
+        num, rest = _strip_number(out[i]["text"])
+        if num:
+            out[i]["text"] = rest
+    style = rng.choice(("dotted", "plain", "section"))
+    for k, i in enumerate(pre, 1):
+        num = {"dotted": f"{k}.", "plain": f"{k}", "section": f"1.{k}"}[style]
+        after = _after_phrase(out[i])
+        if after and after.lower().startswith("that ") and rng.random() < 0.5:
+            # "Noting that enrolment has risen," → "1.2 Enrolment has risen." (no phrase)
+            out[i] = _new(out[i], f"{num} {_upper_first(_end(after[5:], '.'))}", PRE)
+        else:
+            out[i]["text"] = f"{num} {out[i]['text']}"
+    return out
+
+
+def footnote_digits(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """Footnote reference digits after the final punctuation of some clauses."""
+    idx = [i for i, r in enumerate(rows) if r.get("type") in (PRE, OP)
+           and r["text"].rstrip()[-1:] in ",;."]
+    if not idx:
+        return None
+    out = [dict(r) for r in rows]
+    note = rng.randint(1, 60)
+    for i in rng.sample(idx, max(1, len(idx) // 3)):
+        out[i]["text"] = f"{out[i]['text'].rstrip()} {note}"
+        note += 1
+    return out
+
+
+_FOOTNOTES = (
+    "{n} Official Records of the {body}, {year} Year, Supplement for {months}, document {sym}.",
+    "{n} Ibid., Supplement for {months}, document {sym}.",
+    "{n} Ibid.",
+    "{n} See document {sym}, annex.",
+    "{n} Official Records of the {body}, {year} Year, {meeting} meeting.",
+)
+_VOTES = (
+    "Adopted at the {meeting} meeting by {yes} votes to {no}, with {abst} abstentions.",
+    "Adopted at the {meeting} meeting by {yes} votes to none, with {abst} abstentions ({states}).",
+    "Adopted unanimously at the {meeting} meeting.",
+    "Adopted at the {meeting} meeting without a vote.",
+    "Decision of {date}: adopted by {yes} votes to {no}.",
+)
+_YEARS = ("First", "Third", "Sixth", "Tenth", "Fifteenth", "Twentieth", "Thirtieth")
+_MONTHS = ("January, February and March", "April, May and June", "July, August and September",
+           "October, November and December")
+
+
+def _vote_line(rng: random.Random) -> str:
+    return rng.choice(_VOTES).format(
+        meeting=_ordinal(rng.randint(100, 3999)), yes=rng.randint(7, 15), no=rng.randint(0, 3),
+        abst=rng.randint(1, 5), states=rng.choice(("Alpha, Beta", "three members", "one member")),
+        date=f"{rng.randint(1, 28)} {rng.choice(('May', 'June', 'October'))} {rng.randint(1946, 1995)}")
+
+
+def _footnote_line(rng: random.Random, n: int) -> str:
+    sym = f"S/{rng.randint(100, 29999)}"
+    return rng.choice(_FOOTNOTES).format(
+        n=n, body=rng.choice(("Security Council", "General Assembly", "Economic and Social Council")),
+        year=rng.choice(_YEARS), months=rng.choice(_MONTHS), sym=sym,
+        meeting=_ordinal(rng.randint(100, 3999)))
+
+
+def votes_footnotes(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """A vote line after the last operative clause and a footnote block (``other``)."""
+    op = _span(rows, OP)
+    if not op:
+        return None
+    out = [dict(r) for r in rows]
+    at = op[-1] + 1
+    first = rng.randint(1, 40)
+    block = [_other(rows[op[-1]], _footnote_line(rng, first + j)) for j in range(rng.randint(1, 3))]
+    if rng.random() < 0.8:
+        block.insert(0, _other(rows[op[-1]], _vote_line(rng)))
+    out[at:at] = block
+    if len(op) > 4 and rng.random() < 0.5:  # a footnote printed at a page foot mid-document
+        mid = op[len(op) // 2]
+        out.insert(mid + 1, _other(rows[mid], _footnote_line(rng, first + 5)))
+    return out
+
+
+def headings(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """Part letters, roman numerals and short headings on their own line (``other``)."""
+    op = _span(rows, OP)
+    if len(op) < 2:
+        return None
+    out = [dict(r) for r in rows]
+    picks = sorted(rng.sample(op, min(len(op), rng.randint(1, 3))))
+    style = rng.choice(("roman", "letter", "numbered", "word", "roman_word"))
+    for k in range(len(picks) - 1, -1, -1):  # from the end, so earlier indices stay valid
+        i = picks[k]
+        words = [w.strip(",;.:()“”\"") for w in rows[i]["text"].split()[2:7]]
+        words = [w for w in words if w.isalpha() and len(w) > 3][: rng.randint(1, 3)] or ["General"]
+        title = _upper_first(" ".join(words).lower())
+        text = {"roman": _ROMANS[k % 8], "letter": _LETTERS[k % 8] + rng.choice((".", "")),
+                "numbered": f"{k + 1}. {title}", "word": title,
+                "roman_word": f"{_ROMANS[k % 8]}. {title.upper()}"}[style]
+        out.insert(i, _other(rows[i], text))
+    return out
+
+
+def page_breaks(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """A long clause cut in two; the second half starts in lower case and keeps the type."""
+    idx = [i for i, r in enumerate(rows) if r.get("type") in (PRE, OP) and len(r["text"]) > 120]
+    if not idx:
+        return None
+    out: list[Row] = []
+    cut = set(rng.sample(idx, max(1, len(idx) // 5)))
+    for i, row in enumerate(rows):
+        if i not in cut:
+            out.append(dict(row))
+            continue
+        words = row["text"].split(" ")
+        lo = max(len((_phrase(row) or "").split()) + 2, 4)
+        points = [j for j in range(lo, len(words) - 2) if words[j][:1].islower()]
+        if not points:
+            out.append(dict(row))
+            continue
+        j = rng.choice(points)
+        out.append(_new(row, " ".join(words[:j]), phrase=_phrase(row), lemma=row.get("action_lemma")))
+        out.append(_new(row, " ".join(words[j:])))
+    return out
+
+
+def considering_that(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """A run of preambular clauses → a lead-in ("Considering:") and its items."""
+    pre = _span(rows, PRE)
+    runs: list[list[int]] = []
+    for i in pre:
+        if runs and runs[-1][-1] == i - 1 and _after_phrase(rows[i]):
+            runs[-1].append(i)
+        elif _after_phrase(rows[i]):
+            runs.append([i])
+    runs = [r for r in runs if len(r) >= 2]
+    if not runs:
+        return None
+    run = rng.choice(runs)[: rng.randint(2, 5)]
+    first = rows[run[0]]
+    lead_word = rng.choice(("Considering", "Considering", "Noting", "Recognizing", "Taking into account"))
+    lead_lemma = {"Considering": "consider", "Noting": "note", "Recognizing": "recognize",
+                  "Taking into account": "take into account"}[lead_word]
+    lead = _new(first, f"{lead_word}:", PRE, lead_word, lead_lemma)
+    items = []
+    for k, i in enumerate(run):
+        after = _after_phrase(rows[i]) or ""
+        body = after[5:] if after.lower().startswith("that ") else after
+        prefix = "That " if lead_word == "Considering" or after.lower().startswith("that ") else ""
+        text = f"{prefix}{_lower_first(body) if prefix else _upper_first(body)}"
+        if rng.random() < 0.3:
+            text = f"({'abcdefgh'[k]}) {text}"
+        items.append(_new(rows[i], _end(text, ";" if k < len(run) - 1 else rng.choice(",;."))))
+    return rows[: run[0]] + [lead] + items + rows[run[-1] + 1:]
+
+
+_BRIDGES = (("Decides:", "to"), ("Decide to:", "bare"), ("Recommends:", "to"),
+            ("Hereby commit ourselves to:", "bare"), ("Have agreed as follows:", "bare"),
+            ("Recommends to the Ministries of Education:", "bare"))
+
+
+def bridge_items(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """A run of operative clauses → a bare bridge line (``other``) and infinitive items."""
+    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
+    if len(op) < 2:
+        return None
+    start = rng.randrange(len(op) - 1)
+    run = [op[start]]
+    for i in op[start + 1:]:
+        if i != run[-1] + 1 or len(run) >= 5:
+            break
+        run.append(i)
+    if len(run) < 2:
+        return None
+    bridge, form = rng.choice(_BRIDGES)
+    marker = rng.choice(("paren", "number", "none"))
+    items = []
+    for k, i in enumerate(run):
+        row = rows[i]
+        base = _base_verb(_phrase(row) or "")
+        phrase = f"To {_lower_first(base)}" if form == "to" else base
+        num = {"paren": f"({'abcdefgh'[k]}) ", "number": f"{k + 1}. ", "none": ""}[marker]
+        after = _after_phrase(row) or ""
+        items.append(_new(row, _end(f"{num}{phrase} {after}", ";" if k < len(run) - 1 else "."),
+                          OP, phrase, row.get("action_lemma")))
+    return rows[: run[0]] + [_other(rows[run[0]], bridge)] + items + rows[run[-1] + 1:]
+
+
+_FORMULAS = (
+    "We, the participants in the {n} meeting of the {group}, held in {place} on {date},",
+    "Participants at the {n} meeting of the {group}, held on {date} in {place},",
+    "We, the Ministers of the {group}, meeting in {place} on {date},",
+    "The {n} Conference of the {group},",
+)
+_GROUPS = ("Heads of Customs Administrations", "Regional Water Authorities",
+           "Ministers of Education of the Northern Region", "Coastal States Forum",
+           "National Archives Directors")
+
+
+def first_person(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """A first-person formula and first-person operative verbs ("Decide", "We call upon")."""
+    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
+    if not op:
+        return None
+    out = [dict(r) for r in rows]
+    formula = rng.choice(_FORMULAS).format(
+        n=_ordinal(rng.randint(2, 30)), group=rng.choice(_GROUPS),
+        place=rng.choice(("Corvale", "Aldara", "Mirenna", "Tessport")),
+        date=f"{rng.randint(1, 28)} {rng.choice(('March', 'May', 'October'))} {rng.randint(1995, 2023)}")
+    forms = [i for i, r in enumerate(rows) if r.get("type") == OTHER
+             and re.fullmatch(r"The [A-Z][\w ]+,", r["text"].strip())]
+    if forms:
+        out[forms[0]]["text"] = formula
+    else:
+        first = (_span(rows, PRE) or op)[0]
+        out.insert(first, _other(rows[first], formula))
+    we = rng.random() < 0.4
+    for i, r in enumerate(out):
+        if r.get("type") != OP or not _after_phrase(r):
+            continue
+        num, _ = _strip_number(r["text"])
+        base = _base_verb(_phrase(r) or "")
+        phrase = f"We {_lower_first(base)}" if we else base
+        out[i] = _new(r, f"{num if not we else ''}{phrase} {_after_phrase(r)}", OP, phrase,
+                      r.get("action_lemma"))
+    return out
+
+
+_MODALS = ("should", "shall", "must", "will", "should")
+_SUBJECT_TO = re.compile(r"^((?:the |all |its )?[A-Z][\w\-]*(?: [A-Za-z][\w\-]*){0,6}?) to ([a-z]+) (.+)$")
+
+
+def modal_operative(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """Operative clauses without a verb of decision: modal and impersonal forms."""
+    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
+    if not op:
+        return None
+    out = [dict(r) for r in rows]
+    for i in rng.sample(op, max(1, (len(op) + 1) // 2)):
+        r = rows[i]
+        num, _ = _strip_number(r["text"])
+        after = _after_phrase(r) or ""
+        m = _SUBJECT_TO.match(after)
+        that = after[5:] if after.lower().startswith("that ") else None
+        if m:  # "Urges Member States to strengthen …" → "Member States should strengthen …"
+            subject, verb, tail = _upper_first(m.group(1)), m.group(2), m.group(3)
+            clause = f"{_lower_first(subject)} {verb} {tail}"
+        elif that:  # "Considers that the slick has …" → "It is desirable that the slick has …"
+            subject, clause = "", that
+        else:
+            continue
+        choice = rng.random()
+        if m and choice < 0.6:
+            out[i] = _new(r, f"{num}{subject} {rng.choice(_MODALS)} {verb} {tail}", OP)
+        elif choice < 0.8:
+            out[i] = _new(r, f"{num}It is desirable that {clause}", OP)
+        else:
+            lead = rng.choice(("It is recommended", "It is recommended", "IT IS RECOMMENDED"))
+            out[i] = _new(r, f"{num}{lead} that {clause}", OP, lead, "recommend")
+    return out
+
+
+def formula_merge(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """The enacting formula run into the first clause ("The Security Council, Having …")."""
+    for i in range(len(rows) - 1):
+        text = rows[i]["text"].strip()
+        nxt = rows[i + 1]
+        if (rows[i].get("type") == OTHER and re.fullmatch(r"The [A-Z][\w ]+,", text)
+                and nxt.get("type") in (PRE, OP)):
+            body = nxt["text"]
+            if rng.random() < 0.3:  # "The Conference, recognizing that …"
+                body = _lower_first(body)
+            merged = _new(nxt, f"{text} {body}", nxt["type"], _phrase(nxt), nxt.get("action_lemma"))
+            return rows[:i] + [merged] + rows[i + 2:]
+    return None
+
+
+_SLIPS = (("l", "1"), ("l", "]"), ("I", "1"), ("1", "I"), ("1", "l"), ("0", "O"), ("rn", "m"),
+          ("m", "rn"), ("e", "c"), ("Secretary-General", "SecretaryGeneral"))
+
+
+def _noisy(text: str, rng: random.Random, rate: float) -> str:
+    chars = list(text)
+    for k in range(len(chars)):
+        if rng.random() < rate:
+            for a, b in _SLIPS:
+                if chars[k] == a:
+                    chars[k] = b
+                    break
+    out = "".join(chars).replace("Secretary-General", rng.choice(("SecretaryGeneral",
+                                                                   "Secretary-General")))
+    return out
+
+
+def ocr_noise(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """OCR slips in clause bodies (phrases kept intact) and "4, Decides" numbering."""
+    out = []
+    rate = rng.choice((0.01, 0.02, 0.04))
+    for r in rows:
+        r = dict(r)
+        phrase = _phrase(r)
+        num, rest = _strip_number(r["text"])
+        if phrase and rest.startswith(phrase):
+            keep = num + phrase
+            r["text"] = keep + _noisy(r["text"][len(keep):], rng, rate)
+        elif not phrase:
+            r["text"] = _noisy(r["text"], rng, rate)
+        if re.match(r"^\d{1,2}\. ", r["text"]) and rng.random() < 0.2:
+            r["text"] = r["text"].replace(". ", ", ", 1)
+        out.append(r)
+    return out
+
+
+def casing(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """The whole document in capitals (phrases too; lemmas unchanged)."""
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["text"] = r["text"].upper()
+        if _phrase(r):
+            r["action_phrase"] = r["action_phrase"].upper()
+        out.append(r)
+    return out
+
+
+#: every transformation, by its config switch name, in the order they are applied
+TRANSFORMS: dict[str, Transform] = {
+    "numbering": numbering,
+    "considering_that": considering_that,
+    "bridge_items": bridge_items,
+    "first_person": first_person,
+    "modal_operative": modal_operative,
+    "formula_merge": formula_merge,
+    "headings": headings,
+    "votes_footnotes": votes_footnotes,
+    "footnote_digits": footnote_digits,
+    "page_breaks": page_breaks,
+    "ocr_noise": ocr_noise,
+    "casing": casing,
+}
+
+
+@dataclass
+class AugmentResult:
+    """The new rows and how many documents each transformation touched."""
+
+    rows: pd.DataFrame
+    counts: Counter
+
+    def metrics(self) -> dict[str, float]:
+        out = {f"augment.{name}": float(self.counts.get(name, 0)) for name in TRANSFORMS}
+        out["augment.documents"] = float(self.rows["doc_id"].nunique()) if not self.rows.empty else 0.0
+        out["augment.clauses"] = float(len(self.rows))
+        return out
+
+
+def augment_documents(train: pd.DataFrame, enabled: list[str], fraction: float,
+                      probability: float, seed: int) -> AugmentResult:
+    """Transformed copies of a ``fraction`` of the documents of ``train`` (document order).
+
+    Each copy gets each enabled transformation with ``probability`` (at least one); copies get
+    new ``doc_id``s (``<doc>#aug``) and fresh ``para_id``s. ``train`` itself is not changed.
+    """
+    unknown = sorted(set(enabled) - set(TRANSFORMS))
+    if unknown:
+        raise ValueError(f"unknown transformations: {unknown}")
+    names = [n for n in TRANSFORMS if n in enabled]
+    counts: Counter = Counter()
+    if not names or fraction <= 0 or train.empty:
+        return AugmentResult(train.iloc[:0].copy(), counts)
+    rng = random.Random(seed)
+    docs = list(dict.fromkeys(train["doc_id"].tolist()))
+    picked = rng.sample(docs, max(1, round(len(docs) * min(fraction, 1.0))))
+    picked_set = set(picked)
+    groups = {d: g for d, g in train[train["doc_id"].isin(picked_set)].groupby("doc_id", sort=False)}
+    out: list[Row] = []
+    for doc in picked:
+        rows = groups[doc].sort_values("para_id").to_dict("records")
+        chosen = [n for n in names if rng.random() < probability] or [rng.choice(names)]
+        applied = []
+        for name in chosen:
+            new = TRANSFORMS[name](rows, rng)
+            if new is not None:
+                rows = new
+                applied.append(name)
+        if not applied:
+            continue
+        counts.update(applied)
+        for k, row in enumerate(rows):
+            row["doc_id"] = f"{doc}#aug"
+            row["para_id"] = k
+        out.extend(rows)
+    frame = pd.DataFrame(out, columns=train.columns) if out else train.iloc[:0].copy()
+    log.info("augment: %d documents, %d clauses (%s)", frame["doc_id"].nunique() if out else 0,
+             len(frame), dict(counts))
+    return AugmentResult(frame, counts)

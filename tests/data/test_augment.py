@@ -1,0 +1,177 @@
+"""Each training-time transformation on a small invented document (pipelines.data.augment)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+import pytest
+
+from pipelines.data.augment import TRANSFORMS, augment_documents
+
+PRE, OP, OTHER = "preambular", "operative", "other"
+#: invented clauses: (type, phrase, lemma, text)
+DOC = [
+    (OTHER, None, None, "Resolution 17/4. Lighthouses on small islands"),
+    (OTHER, None, None, "The General Assembly,"),
+    (PRE, "Recalling", "recall", "Recalling its earlier work on the safety of coastal navigation,"),
+    (PRE, "Noting", "note",
+     "Noting that many small islands still rely on lighthouses built a century ago,"),
+    (PRE, "Aware", "be aware",
+     "Aware that repairs require skills that are becoming rare in the region,"),
+    (OP, "Welcomes", "welcome",
+     "1. Welcomes the survey of island lighthouses carried out by the Harbour Office;"),
+    (OP, "Invites", "invite",
+     "2. Invites Member States to share their maintenance records with the Office and to "
+     "train young technicians in the repair of old lanterns and towers;"),
+    (OP, "Also requests", "request",
+     "3. Also requests the Secretary-General to report on progress at its next "
+     "session, with attention to the most remote and exposed islands."),
+    (OTHER, None, None, "40th plenary meeting 3 December 2040"),
+]
+
+
+def _rows() -> list[dict]:
+    return [{"doc_id": "d1", "para_id": i, "type": t, "action_phrase": p, "action_lemma": lem,
+             "text": text, "split": "train"} for i, (t, p, lem, text) in enumerate(DOC)]
+
+
+def _phrase_is_opening(row: dict) -> bool:
+    phrase = row["action_phrase"]
+    if not phrase:
+        return True
+    rest = re.sub(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.),]?|\([a-z0-9]{1,4}\))\s+", "", row["text"])
+    return rest.startswith(phrase)
+
+
+@pytest.mark.parametrize("name", [n for n in TRANSFORMS if n != "formula_merge"])
+def test_phrases_stay_openings_and_types_stay_labels(name: str) -> None:
+    for seed in range(5):
+        out = TRANSFORMS[name](_rows(), random.Random(seed))
+        assert out, name
+        assert all(r["type"] in (PRE, OP, OTHER) for r in out)
+        assert all(_phrase_is_opening(r) for r in out), [r["text"] for r in out]
+
+
+def test_input_rows_are_not_changed() -> None:
+    rows = _rows()
+    before = [dict(r) for r in rows]
+    for name, fn in TRANSFORMS.items():
+        fn(rows, random.Random(1))
+        assert rows == before, name
+
+
+def test_numbering_moves_numbers_from_operative_to_preambular() -> None:
+    out = TRANSFORMS["numbering"](_rows(), random.Random(0))
+    ops = [r for r in out if r["type"] == OP]
+    pres = [r for r in out if r["type"] == PRE]
+    assert ops and not any(re.match(r"\d", r["text"]) for r in ops)
+    assert all(re.match(r"\d", r["text"]) for r in pres)
+
+
+def test_footnote_digits_follow_final_punctuation() -> None:
+    out = TRANSFORMS["footnote_digits"](_rows(), random.Random(0))
+    marked = [r for r in out if re.search(r"[,;.] \d{1,2}$", r["text"])]
+    assert marked and all(r["type"] in (PRE, OP) for r in marked)
+
+
+def test_votes_and_footnotes_are_other_after_the_operative_part() -> None:
+    out = TRANSFORMS["votes_footnotes"](_rows(), random.Random(0))
+    last_op = max(i for i, r in enumerate(out) if r["type"] == OP)
+    added = out[last_op + 1:-1]
+    assert added and all(r["type"] == OTHER and r["action_phrase"] is None for r in added)
+    assert any(re.match(r"\d+ (Ibid|Official Records|See document)", r["text"]) for r in added)
+
+
+def test_headings_are_short_other_lines() -> None:
+    out = TRANSFORMS["headings"](_rows(), random.Random(0))
+    assert len(out) > len(DOC)
+    new = [r for r in out if r["text"] not in {d[3] for d in DOC}]
+    assert new and all(r["type"] == OTHER and len(r["text"].split()) <= 5 for r in new)
+
+
+def test_page_break_halves_keep_the_type_and_rejoin() -> None:
+    out = TRANSFORMS["page_breaks"](_rows(), random.Random(0))
+    assert len(out) == len(DOC) + 1
+    k = next(i for i, r in enumerate(out) if r["text"][:1].islower())
+    assert out[k]["type"] == out[k - 1]["type"] and out[k]["action_phrase"] is None
+    assert f"{out[k - 1]['text']} {out[k]['text']}" in {d[3] for d in DOC}
+
+
+def test_considering_that_makes_a_lead_in_and_items() -> None:
+    out = TRANSFORMS["considering_that"](_rows(), random.Random(0))
+    lead = next(i for i, r in enumerate(out) if r["text"].endswith(":"))
+    assert out[lead]["type"] == PRE and out[lead]["action_phrase"]
+    items = out[lead + 1:lead + 3]
+    assert all(r["type"] == PRE and r["action_phrase"] is None for r in items)
+    assert all(r["text"].rstrip()[-1] in ",;." for r in items)
+
+
+def test_bridge_items_are_operative_with_infinitive_phrases() -> None:
+    for seed in range(6):
+        out = TRANSFORMS["bridge_items"](_rows(), random.Random(seed))
+        bridge = next(i for i, r in enumerate(out) if r["text"].endswith(":"))
+        assert out[bridge]["type"] == OTHER
+        item = out[bridge + 1]
+        assert item["type"] == OP and item["action_lemma"] in {"welcome", "invite", "request"}
+        assert not item["action_phrase"].split()[-1].endswith("s")  # "Welcome", "To invite"
+
+
+def test_first_person_formula_and_verbs() -> None:
+    out = TRANSFORMS["first_person"](_rows(), random.Random(0))
+    assert not any(r["text"] == "The General Assembly," for r in out)
+    assert any(r["type"] == OTHER and r["text"].startswith(("We,", "Participants", "The "))
+               and r["text"].endswith(",") for r in out)
+    phrases = [r["action_phrase"] for r in out if r["type"] == OP]
+    assert "Welcome" in phrases or "We welcome" in phrases
+
+
+def test_modal_operative_has_no_decision_verb() -> None:
+    seen = set()
+    for seed in range(10):
+        for r in TRANSFORMS["modal_operative"](_rows(), random.Random(seed)):
+            if r["type"] != OP:
+                continue
+            if re.search(r"\b(should|shall|must|will)\b|It is desirable", r["text"]):
+                assert r["action_phrase"] is None
+                seen.add("modal")
+            if "recommended that" in r["text"].lower():
+                assert r["action_lemma"] == "recommend"
+                seen.add("recommended")
+    assert seen == {"modal", "recommended"}
+
+
+def test_formula_merge_types_the_merged_clause_by_the_clause() -> None:
+    out = TRANSFORMS["formula_merge"](_rows(), random.Random(0))
+    assert len(out) == len(DOC) - 1
+    merged = out[1]
+    assert merged["text"].startswith("The General Assembly, ") and merged["type"] == PRE
+    assert merged["action_phrase"] == "Recalling"
+
+
+def test_ocr_noise_keeps_length_of_phrases() -> None:
+    out = TRANSFORMS["ocr_noise"](_rows(), random.Random(0))
+    assert [r["action_phrase"] for r in out] == [r[1] for r in DOC]
+
+
+def test_casing_capitalises_text_and_phrase_not_lemma() -> None:
+    out = TRANSFORMS["casing"](_rows(), random.Random(0))
+    assert all(r["text"] == r["text"].upper() for r in out)
+    assert out[2]["action_phrase"] == "RECALLING" and out[2]["action_lemma"] == "recall"
+
+
+def test_augment_documents_is_seeded_and_counts() -> None:
+    frame = pd.DataFrame([{**r, "doc_id": f"d{k}"} for k in range(6) for r in _rows()])
+    one = augment_documents(frame, list(TRANSFORMS), 0.5, 0.5, seed=3)
+    two = augment_documents(frame, list(TRANSFORMS), 0.5, 0.5, seed=3)
+    pd.testing.assert_frame_equal(one.rows, two.rows)
+    assert one.rows["doc_id"].nunique() == 3
+    assert one.rows["doc_id"].str.endswith("#aug").all()
+    assert sum(one.counts.values()) >= 3
+    assert one.metrics()["augment.documents"] == 3
+    assert len(frame) == 6 * len(DOC)  # the input is left alone
+    none = augment_documents(frame, [], 0.5, 0.5, seed=3)
+    assert none.rows.empty
+    with pytest.raises(ValueError):
+        augment_documents(frame, ["nonsense"], 0.5, 0.5, seed=3)
