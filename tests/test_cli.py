@@ -64,3 +64,18 @@ def test_data_build_with_only_a_missing_source(tmp_path: Path) -> None:
                    str(tmp_path / "out"), "--card", str(tmp_path / "card.md"), "--no-track")
     assert res.returncode == 2
     assert "missing" in res.stderr and "no documents could be read" in res.stderr
+
+
+def test_data_build_writes_its_card_where_git_ignores_it() -> None:
+    """A build must not change tracked files, or every later run's commit tag is ``-dirty``."""
+    import inspect
+    import shutil
+
+    from pipelines.cli.main import data_build
+
+    card = inspect.signature(data_build).parameters["card"].default
+    assert card == Path("data/processed/README.md")
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return
+    res = subprocess.run(["git", "check-ignore", "-q", str(card)], cwd=ROOT)
+    assert res.returncode == 0, f"{card} is not ignored by git"

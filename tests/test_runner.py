@@ -97,6 +97,7 @@ def test_experiment_run_is_fully_recorded(name: str, runs: dict, workspace: Path
     assert len(tags["dataset.digest"]) == 16
     if git_commit() is not None:  # a checkout with commits
         assert re.fullmatch(r"[0-9a-f]{40}(-dirty)?", tags["git_commit"]), tags["git_commit"]
+        assert tags["mlflow.source.git.commit"] == tags["git_commit"].removesuffix("-dirty")
 
     metrics = run.data.metrics
     primary = PRIMARY_METRIC[cfg.task]

@@ -46,7 +46,8 @@ def data_build(
                                "../shared/corpus/unga and ../shared/corpus/ecosoc")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="output folder")] = Path(
         "data/processed/clauses"),
-    card: Annotated[Path, typer.Option(help="data card to (re)write")] = Path("data/README.md"),
+    card: Annotated[Path, typer.Option(help="data card to (re)write (generated, so not tracked)")] = Path(
+        "data/processed/README.md"),
     seed: Annotated[int, typer.Option(help="split seed")] = 13,
     on_error: Annotated[str, typer.Option(help="skip: report bad inputs and go on; stop: "
                                                "fail at the first")] = "skip",

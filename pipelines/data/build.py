@@ -19,12 +19,12 @@ def log_build(result: BuildResult, card: Path) -> str:
     """One MLflow run in experiment ``unclause-data`` recording the dataset and its card."""
     import mlflow
 
-    from pipelines.tracking.lineage import log_dataset
+    from pipelines.tracking.lineage import git_tags, log_dataset
     from pipelines.tracking.store import setup
 
     setup("unclause-data")
     with mlflow.start_run(run_name=f"build-{result.digest}",
-                          tags={"dataset.digest": result.digest}) as run:
+                          tags={"dataset.digest": result.digest, **git_tags()}) as run:
         counts = result.counts()
         mlflow.log_metrics({**{k: float(v) for k, v in counts.items()},
                             "build_seconds": result.seconds,

@@ -1,4 +1,5 @@
-"""The data card (``data/README.md``), generated from the built clause table and read report."""
+"""The data card (``data/processed/README.md``, not tracked), generated from the built clause table
+and read report."""
 
 from __future__ import annotations
 

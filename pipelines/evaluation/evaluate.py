@@ -700,7 +700,7 @@ def _log_run(report: EvaluationReport, gold: pd.DataFrame, n_boot: int,
     import mlflow
 
     from pipelines.data.dataset import dataset_digest
-    from pipelines.tracking.lineage import git_commit, log_dataset
+    from pipelines.tracking.lineage import git_tags, log_dataset
 
     padded = gold.copy()
     for col in ("type", "action_phrase", "action_lemma", "split"):
@@ -709,9 +709,7 @@ def _log_run(report: EvaluationReport, gold: pd.DataFrame, n_boot: int,
     digest = dataset_digest(padded)
     mlflow.set_tags({"dataset.digest": digest, "data": str(report.data),
                      "task": ",".join(sorted({m.task for m in report.models}))})
-    commit = git_commit()
-    if commit:
-        mlflow.set_tag("git_commit", commit)
+    mlflow.set_tags(git_tags())
     mlflow.log_params({"data": str(report.data)[:500], "split": str(split), "n_boot": n_boot,
                        "clauses": report.n_clauses}
                       | {f"model.{i}": m.uri for i, m in enumerate(report.models)})

@@ -28,6 +28,15 @@ def git_commit() -> str | None:
         return None
 
 
+def git_tags() -> dict[str, str]:
+    """Run tags naming the code's commit: MLflow's standard ``mlflow.source.git.commit`` (the
+    plain sha, shown in the UI) and ``git_commit`` (``-dirty`` when the work tree has changes)."""
+    commit = git_commit()
+    if not commit:
+        return {}
+    return {"git_commit": commit, "mlflow.source.git.commit": commit.removesuffix("-dirty")}
+
+
 def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -> None:
     """Record a table as an MLflow dataset input of the active run (lineage)."""
     import mlflow

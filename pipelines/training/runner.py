@@ -20,7 +20,7 @@ from pipelines.evaluation.metrics import PRIMARY_METRIC, confusion, task_metrics
 from pipelines.evaluation.plots import confusion_png
 from pipelines.models.base import build_model, document_order
 from pipelines.schema import CLAUSE_TYPES
-from pipelines.tracking.lineage import git_commit, log_dataset
+from pipelines.tracking.lineage import git_tags, log_dataset
 from pipelines.tracking.registry import register_if_better
 from pipelines.tracking.store import setup
 from pipelines.training.selection import SELECTION_METRIC, generalization_score
@@ -138,9 +138,7 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
     model = build_model(cfg.model, cfg.task, cfg.seed)
     tags = {"task": cfg.task, "family": cfg.model.family, "debug": str(bool(cfg.debug)),
             "dataset.digest": full_digest, **cfg.tags}
-    commit = git_commit()
-    if commit:
-        tags["git_commit"] = commit
+    tags.update(git_tags())
     with mlflow.start_run(run_name=cfg.name, tags=tags, nested=nested) as run, \
             tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
