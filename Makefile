@@ -48,17 +48,16 @@ $(STAMP): pyproject.toml requirements.lock constraints.txt
 
 venv: $(STAMP) ## create .venv and install everything (≈ 4 min the first time)
 
-system-deps: ## Debian packages the tests use (headless Chromium, PostgreSQL), when running as root
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "warning: could not install chromium; the HTML view test will be skipped" >&2; \
-	  else echo "note: chromium not installed; the HTML view test will be skipped" >&2; fi; fi
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
-	      || echo "warning: could not install postgresql; the PostgreSQL tracking test will fail" >&2; \
-	  else echo "note: postgresql not installed (apt-get install postgresql); its tracking test will be skipped" >&2; fi; fi
+system-deps: ## Debian packages the tests need (headless Chromium, PostgreSQL); run as root (.ci/run does)
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 \
+	  || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then echo "system packages: present"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "error: missing Debian packages:$$missing; install them as root: sudo make system-deps" >&2; \
+	  exit 1; fi
 
 $(DATA)/_manifest.json: $(STAMP)
 	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
@@ -81,7 +80,7 @@ run: $(STAMP) ## main job: build data, run + register the default experiments, c
 	@echo ""
 	@echo "Results: MLflow UI  →  make ui   (mlflow ui --backend-store-uri sqlite:///experiments/mlflow.db)"
 	@echo "         champions  →  models:/clause-type@champion, models:/action-phrase@champion"
-	@echo "         report     →  reports/champions/report.md ; data card → data/README.md"
+	@echo "         report     →  reports/champions/report.md ; data card → data/processed/README.md"
 
 full-transformer: $(STAMP) $(DATA)/_manifest.json ## the transformer experiment at full size (slow on CPU)
 	$(UNCLAUSE) run full --register
@@ -92,7 +91,7 @@ compare: $(STAMP) ## comparison table of the latest runs
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check .
 
-test: $(STAMP) system-deps ## lint + the whole test suite
+test: $(STAMP) ## lint + the whole test suite (system packages: make system-deps)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -ra
 
