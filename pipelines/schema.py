@@ -54,6 +54,8 @@ class Clause:
     number: str | None = None
     section: str | None = None
     is_subitem: bool = False
+    #: ISO 639-1 code of one of the six UN languages ("en", "fr", "es", "ru", "zh", "ar")
+    language: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,6 +70,8 @@ class Document:
     session: str | None = None
     date: str | None = None
     fmt: str | None = None
+    #: ISO 639-1 code, from the source's metadata where it says (else detected)
+    language: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -83,4 +87,5 @@ CLAUSE_COLUMNS: tuple[str, ...] = (
     "action_phrase",
     "action_lemma",
     "split",
+    "language",
 )

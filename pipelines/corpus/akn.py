@@ -48,13 +48,14 @@ from pipelines.corpus.labels import (
     SLIP_MISSING_FIRST_LETTER,
     check_phrase,
     complete_phrase,
-    lemmatize_phrase,
     normalize_phrase,
     normalize_text,
 )
 from pipelines.corpus.sources import SourceItem
 from pipelines.errors import InputError
 from pipelines.schema import Clause, ClauseType, Document
+from pipelines.text.crosslingual import phrase_lemma
+from pipelines.text.language import language_code
 from pipelines.text.numbering import is_subitem_marker, split_number
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,10 @@ _EMBEDDED = f"{{{AKN_NS}}}embeddedStructure"
 SLIP_NOT_VERB = "phrase is not a verb phrase"
 _MARKER_RE = re.compile(r"^[\s\d,–\-a-z*†‡§]{0,12}$")
 _HEADING_CLASS_RE = re.compile(r"^H(?:\d+|Ch|CH|M)$")
-_END_PUNCT = (",", ";", ":", ".", "!", "?")
+#: clause-final punctuation, Latin, full-width (Chinese) and Arabic
+_END_PUNCT = (",", ";", ":", ".", "!", "?", "，", "；", "：", "。", "、", "！", "？", "،", "؛", "؟")
+#: CJK ideographs: text without spaces, about two characters a word
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _SYMBOL_RE = re.compile(r"^([AE])/RES/([^/\s]+)/")
 _FRBR_RE = re.compile(r"/akn/un/[^/]+/[^/]+/(un\w*)/[^/]+/((?:ES|S)-\d+|\d+)-(\d+\w*)/")
 _COMMITTEES = {
@@ -113,8 +117,13 @@ def _ln(el: Any) -> str:
     return name
 
 
-def _is_italic(el: Any) -> bool:
-    return _ln(el) == "span" and "italic" in (el.get("class") or "")
+def _is_emphasis(el: Any, bold: bool = False) -> bool:
+    """An italic span (the action phrase's typography), or a bold one where ``bold`` (Chinese
+    resolutions print the opening phrase bold, Arabic ones bold italic)."""
+    if _ln(el) != "span":
+        return False
+    classes = el.get("class") or ""
+    return "italic" in classes or (bold and "bold" in classes)
 
 
 def _collect(el: Any, out: list[str], spaced: bool) -> None:
@@ -153,9 +162,17 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+def _n_words(text: str) -> int:
+    """Words in ``text``; a run of Chinese characters counts one word per two characters."""
+    n_cjk = len(_CJK_RE.findall(text))
+    if not n_cjk:
+        return len(text.split())
+    return len(_CJK_RE.sub(" ", text).split()) + (n_cjk + 1) // 2
+
+
 def _looks_like_heading(text: str, max_words: int = 12) -> bool:
     """Short text without closing punctuation: a heading, not a clause."""
-    return len(text.split()) <= max_words and not text.endswith(_END_PUNCT)
+    return not text.endswith(_END_PUNCT) and _n_words(text) <= max_words
 
 
 def _children(el: Any) -> list[Any]:
@@ -189,8 +206,10 @@ class _Builder:
     open_paragraph: Clause | None = None
     #: whether the file has embedded structures at all (saves searching for them)
     has_embedded: bool = True
-    #: lemmas are only derived for English text
-    english: bool = True
+    #: ISO 639-1 language of the document (lemmas: English rules, else the cross-lingual map)
+    language: str = "en"
+    #: the opening phrase may be bold (Chinese) as well as italic
+    bold_phrase: bool = False
 
     # emitting ------------------------------------------------------------------------------
 
@@ -206,9 +225,11 @@ class _Builder:
             extra["embedded"] = True
         if ctx.part:
             extra["part"] = ctx.part
+        if eid:
+            extra["eid"] = eid
         clause = Clause(doc_id=self.doc_id, para_id=len(self.clauses), text=text, type=ctype,
                         number=number, section="annex" if ctx.annex else ctx.section,
-                        extra=extra)
+                        language=self.language, extra=extra)
         if ctype in (PREAMBULAR, OPERATIVE) or (ctype is None and phrase):
             self._set_phrase(clause, phrase, eid)
         self.clauses.append(clause)
@@ -225,7 +246,8 @@ class _Builder:
         where = eid or f"para {clause.para_id}"
         slip = check_phrase(phrase, clause.text)
         if slip is None:
-            longer = complete_phrase(phrase, clause.text)
+            # fixed complements are English rules: "Bearing" + "in mind"
+            longer = complete_phrase(phrase, clause.text) if self.language == "en" else phrase
             if longer != phrase:  # the complement was left out of the italics: "Bearing" in mind
                 self.warnings.append(f"{where}: action phrase {phrase!r} completed to "
                                      f"{longer!r}")
@@ -241,13 +263,21 @@ class _Builder:
             self.warnings.append(f"{where}: action phrase {phrase!r} repaired to {fixed!r}: "
                                  f"{slip}")
             phrase = fixed
-        lemma = lemmatize_phrase(phrase) if self.english else None
+        lemma = self.lemma(phrase)
         if lemma == "":  # an italic title or name, not a verb phrase ("The States Parties")
             self.warnings.append(f"{where}: action phrase {phrase!r} dropped: {SLIP_NOT_VERB}")
             clause.extra.update(phrase_slip=SLIP_NOT_VERB, phrase_raw=phrase, phrase_missing=True)
             return
         clause.action_phrase = phrase
         clause.action_lemma = lemma
+
+    def lemma(self, phrase: str) -> str | None:
+        """The English verb lemma of ``phrase``: "" when it is no verb phrase, ``None`` when a
+        translation's phrase is not in the cross-lingual map."""
+        return phrase_lemma(phrase, self.language)
+
+    def lead(self, block: Any) -> str | None:
+        return _lead_phrase(block, self.bold_phrase)
 
     # walking -------------------------------------------------------------------------------
 
@@ -300,7 +330,7 @@ class _Builder:
             elif name == "p":
                 text = _text(child)
                 self.add(text, OTHER if _looks_like_heading(text) else PREAMBULAR, ctx,
-                         phrase=_lead_phrase(child))
+                         phrase=self.lead(child))
             elif name in _HEADING_PARTS:
                 self.add(_text(child), OTHER, ctx)
             else:
@@ -313,7 +343,7 @@ class _Builder:
             return
         text = _text(el)
         first = _first_block(el)
-        phrase = _lead_phrase(first) if first is not None else None
+        phrase = self.lead(first) if first is not None else None
         name = el.get("name") or ""
         if name == "formula" or (not phrase and (_is_formula(text) or _looks_like_heading(text))):
             self.add(text, OTHER, ctx)
@@ -332,7 +362,7 @@ class _Builder:
         else:
             first = _first_block(el)
             clause = self.add(text, PREAMBULAR, ctx,
-                              phrase=_lead_phrase(first) if first is not None else None)
+                              phrase=self.lead(first) if first is not None else None)
             if clause is not None:
                 clause.extra["n_subitems"] = n_items
 
@@ -383,7 +413,7 @@ class _Builder:
         """Text directly in the body (not in a paragraph): an operative clause if it opens with
         an italic verb phrase, else a heading line ("XIII", a title); in annexes unlabelled."""
         text = _text(el)
-        phrase = _lead_phrase(_first_block(el) or el)
+        phrase = self.lead(_first_block(el) or el)
         if phrase:
             ctype = None if ctx.annex else OPERATIVE
         else:
@@ -395,7 +425,7 @@ class _Builder:
         """A crossHeading in the body: preambular when it refers to the preamble or opens with
         an italic phrase ("Recalling its resolution…,"), else a heading."""
         text = _text(el)
-        phrase = _lead_phrase(el)
+        phrase = self.lead(el)
         if el.get("refersTo") == "#preamble" or (phrase and not _looks_like_heading(text)):
             self.add(text, PREAMBULAR, ctx, phrase=phrase, eid=el.get("eId"))
         else:
@@ -457,10 +487,10 @@ class _Builder:
             target.extra["n_subitems"] = target.extra.get("n_subitems", 0) + 1 + n_sub
             self._embedded(embedded, ctx)
             return
-        phrase = _lead_phrase(phrase_block) if phrase_block is not None else None
+        phrase = self.lead(phrase_block) if phrase_block is not None else None
         extra: dict[str, Any] = {"n_subitems": n_sub}
         title = _looks_like_heading(body, max_words=30 if ctx.annex and not number else 12) and (
-            not phrase or not lemmatize_phrase(phrase)
+            not phrase or self.lemma(phrase) == ""
             or normalize_phrase(phrase) == normalize_phrase(body))
         if number is None and _is_formula(body):
             ctype: str | None = OTHER  # "The Economic Commission for Europe," opening an annex
@@ -517,13 +547,13 @@ def _first_block(el: Any) -> Any:
     return None
 
 
-def _lead_phrase(block: Any) -> str | None:
-    """The italic span(s) opening ``block`` (after whitespace, numbering, or the one capital
-    letter of a "D<i>ecides</i>" slip), or ``None``."""
+def _lead_phrase(block: Any, bold: bool = False) -> str | None:
+    """The italic (or, where ``bold``, bold) span(s) opening ``block`` (after whitespace,
+    numbering, or the one capital letter of a "D<i>ecides</i>" slip), or ``None``."""
     if block is None:
         return None
     kids = _children(block)
-    if not kids or not _is_italic(kids[0]):
+    if not kids or not _is_emphasis(kids[0], bold):
         return None
     lead = normalize_text(block.text or "")
     if lead:
@@ -534,7 +564,7 @@ def _lead_phrase(block: Any) -> str | None:
     parts = [_text_raw(span)]
     while not (span.tail or "").strip():  # "Noting with great" "concern": adjacent spans
         nxt = span.getnext()
-        if nxt is None or not _is_italic(nxt):
+        if nxt is None or not _is_emphasis(nxt, bold):
             break
         parts.extend((span.tail or "", _text_raw(nxt)))
         span = nxt
@@ -635,7 +665,8 @@ def _identity(root: Any, item: SourceItem) -> tuple[str, str | None, str | None]
 
 
 def _language(root: Any) -> str:
-    """The expression's language code ("eng", "fra"); "eng" when the markup does not say."""
+    """The expression's language as written ("eng", "fra", "zho"); "eng" when the markup does
+    not say."""
     lang = root.find(f".//{{{AKN_NS}}}FRBRExpression/{{{AKN_NS}}}FRBRlanguage")
     return (lang.get("language") or "eng") if lang is not None else "eng"
 
@@ -745,15 +776,16 @@ def read(item: SourceItem) -> list[Document]:
     root = _parse(item)
     doc_id, body, session = _identity(root, item)
     lang = _language(root)
+    language = language_code(lang)
+    date, meta = _metadata(root, doc_id)
     if lang != "eng":  # a translation: keep it apart from the English document
         doc_id = f"{doc_id} ({lang})"
-    date, meta = _metadata(root, doc_id)
-    meta["language"] = lang
+    meta["language"] = language or lang
     builder = _Builder(doc_id, has_embedded=b"embeddedStructure" in item.data,
-                       english=lang == "eng")
-    if lang != "eng":
-        builder.warnings.append(f"document language is {lang!r}: action lemmas left empty "
-                                "(the lemmatizer knows English only)")
+                       language=language or lang, bold_phrase=language == "zh")
+    if language is None:
+        builder.warnings.append(f"document language {lang!r} is none of the six UN languages: "
+                                "action lemmas left empty")
     for top in _children(root):
         if _ln(top) in _DOC_TAGS:
             builder.document(top, _Ctx())
@@ -767,5 +799,5 @@ def read(item: SourceItem) -> list[Document]:
     for w in builder.warnings:
         log.debug("%s: %s", item.name, w)
     return [Document(doc_id=doc_id, clauses=builder.clauses, source=item.name, body=body,
-                     session=session, date=date, fmt="akn", metadata=meta,
-                     warnings=builder.warnings)]
+                     session=session, date=date, fmt="akn", language=language or lang,
+                     metadata=meta, warnings=builder.warnings)]

@@ -40,6 +40,7 @@ import re
 from functools import lru_cache
 
 from pipelines.text.numbering import split_number
+from pipelines.text.unicode import normalize_unicode
 
 __all__ = [
     "MAX_PHRASE_WORDS",
@@ -68,9 +69,11 @@ _ODD_RE = re.compile("[" + _INVISIBLE + "\u2010\u2011]")
 
 
 def normalize_text(text: str) -> str:
-    """Text as a reader sees it: whitespace runs (tabs, NBSP, thin spaces…) → one space,
-    invisible marks (zero-width spaces, LRM, soft hyphen) dropped, U+2010/U+2011 (hyphen,
-    non-breaking hyphen) → "-". Quotes and dashes are kept."""
+    """Text as a reader sees it: Unicode normalised (``normalize_unicode``), whitespace runs
+    (tabs, NBSP, thin spaces…) → one space, invisible marks (zero-width spaces, LRM, soft
+    hyphen) dropped, U+2010/U+2011 (hyphen, non-breaking hyphen) → "-". Quotes and dashes are
+    kept."""
+    text = normalize_unicode(text)
     if _ODD_RE.search(text):
         text = text.translate(_TRANSLATE)
     return " ".join(text.split())
@@ -96,6 +99,8 @@ SLIP_MISSING_FIRST_LETTER = "phrase lacks the first letter of its word"
 SLIP_MID_WORD = "phrase ends in the middle of a word"
 SLIP_TOO_LONG = "phrase is too long"
 SLIP_NOT_PREFIX = "phrase is not at the start of the clause"
+#: scripts written without spaces between words (CJK ideographs, kana)
+_UNSPACED_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def check_phrase(phrase: str, clause_text: str) -> str | None:
@@ -111,7 +116,8 @@ def check_phrase(phrase: str, clause_text: str) -> str | None:
     _, body = split_number(normalize_text(clause_text))
     if body.startswith(phrase):
         end = len(phrase)
-        if end < len(body) and body[end].isalnum() and phrase[-1].isalnum():
+        if (end < len(body) and body[end].isalnum() and phrase[-1].isalnum()
+                and not _UNSPACED_RE.match(phrase[-1])):  # Chinese: no spaces between words
             return SLIP_MID_WORD
     elif (phrase[0].islower() and len(body) > len(phrase) and body[0].isupper()
           and body[1:].startswith(phrase)):

@@ -6,7 +6,9 @@ phrase starts) read numbering here, so they agree on where the words of a clause
 
 Recognised, up to two levels ("1. (b) Takes note"): ``1.`` ``12)`` ``2.1`` ``2 .`` ``(1)``
 ``(a)`` ``(iv)`` ``(1a)`` ``1a)`` ``a)`` ``A.`` ``IV.``, and bare digits before a capitalised word
-("1 Decides", as OCR text drops the period). Bullets, opening quotes, Markdown emphasis and
+("1 Decides", as OCR text drops the period). In the other UN languages also ``1 -`` (Arabic),
+``а)`` (Cyrillic), ``(أ)`` and ``’1‘`` (Arabic sub-items), ``(一)``, ``（十二）`` and ``一、``
+(Chinese). Bullets, opening quotes, Markdown emphasis and
 leading OCR debris are skipped. Dates and years are not numbers ("22 November 2017",
 "2030 Agenda", "1.5 million").
 """
@@ -23,15 +25,20 @@ __all__ = ["Numbering", "is_subitem_marker", "numbering_end", "parse_numbering",
 #: leading quotes, bullets, Markdown emphasis and OCR debris before (and after) the numbering
 _LEAD_RE = re.compile(r"[\s\"'“”‘’«»*_>•·▪◦|~\-–—]*")
 _ROMAN = r"[ivxlcIVXLC]{1,6}"
+_HAN_NUMERAL = r"[一二三四五六七八九十]{1,3}"
 _NUM_RE = re.compile(
-    r"(?:\(\s*(?P<pn>\d{1,3}[a-z]?|[A-Za-z]{1,2}|" + _ROMAN + r")\s*\)"  # (a) (1) (ii) (1a)
-    r"|(?P<dn>\d{1,3}(?:\.\d{1,3})*)(?:\s?[.)]|(?=\s))"                 # 1. 1) 1.2 2 . "1 Decides"
+    r"(?:[(（]\s*(?P<pn>\d{1,3}[a-z]?|[A-Za-z]{1,2}|" + _ROMAN  # (a) (1) (ii) (1a)
+    + r"|[\u0621-\u064a]{1,2}|" + _HAN_NUMERAL + r")\s*[)）]"         # (أ) (一) （十二）
+    r"|(?P<dn>\d{1,3}(?:\.\d{1,3})*)(?:\s?[.)]|\s?-(?=\s+\D|$)|(?=\s))"  # 1. 1) 1.2 2 . "1 Decides" 1 -
     r"|(?P<an>\d{1,3}[a-z])\)"                                          # 1a)
-    r"|(?P<ln>[A-Za-z]|" + _ROMAN + r")[.)](?=\s|$))"                   # a) A. IV.
+    r"|(?P<qn>\d{1,2})‘"                                                # ’1‘ (Arabic (i); ’ is lead)
+    r"|(?P<hn>" + _HAN_NUMERAL + r")[、.]"                               # 一、 一.
+    r"|(?P<ln>[A-Za-zА-Яа-я]|" + _ROMAN + r")[.)](?=\s|$))"             # a) A. IV. а)
 )
 _ROMAN_RE = re.compile(r"^[ivxlc]+$", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[•·▪◦*\-–—]\s")
-_SUBITEM_RE = re.compile(r"^(?:\((?:[a-z]{1,2}|[ivxlc]{1,6})\)|[a-z]\)|[ivx]{1,4}\))$")
+_SUBITEM_RE = re.compile(r"^(?:\((?:[a-z]{1,2}|[ivxlc]{1,6}|[\u0621-\u064a]{1,2})\)|[a-zа-я]\)"
+                         r"|[ivx]{1,4}\)|’?\d{1,2}‘|[(（]" + _HAN_NUMERAL + r"[)）])$")
 
 
 class Numbering(NamedTuple):
@@ -51,6 +58,8 @@ class Numbering(NamedTuple):
 def _number_kind(number: str) -> str:
     if number[0].isdigit():
         return "digit"
+    if not number.isascii():  # Arabic and Cyrillic letters, Chinese numerals
+        return "digit" if number[0] in "一二三四五六七八九十" else "alpha"
     if _ROMAN_RE.match(number) and (len(number) > 1 or number.lower() in "iv"):
         return "roman"
     return "alpha"
@@ -71,8 +80,9 @@ def parse_numbering(text: str) -> Numbering:
         m = _NUM_RE.match(text, pos)
         if not m:
             break
-        val = m.group("pn") or m.group("dn") or m.group("an") or m.group("ln")
-        if m.group("dn") and m.group()[-1] not in ".)":
+        val = (m.group("pn") or m.group("dn") or m.group("an") or m.group("qn")
+               or m.group("hn") or m.group("ln"))
+        if m.group("dn") and m.group()[-1] not in ".)-":
             # bare digits: "1 Decides" is numbered, "2030 Agenda" and "22 November" are not
             after = text[m.end():m.end() + 16].lstrip()
             if len(val.split(".")[0]) > 2 or not after[:1].isupper() or MONTH_RE.match(after):

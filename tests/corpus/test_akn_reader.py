@@ -197,13 +197,20 @@ def test_read_item_dispatches_xml_to_this_reader() -> None:
     assert docs[0].doc_id == "A/RES/99/12" and docs[0].fmt == "akn"
 
 
-def test_translation_gets_its_own_id_and_no_lemmas() -> None:
+def test_translation_gets_its_own_id_and_its_language() -> None:
     data = (FIXTURES / "A_RES_99_12.xml").read_bytes().replace(
         b'language="eng"', b'language="fra"')
     doc = read(SourceItem("A_RES_99_12_F.xml", data))[0]
-    assert doc.doc_id == "A/RES/99/12 (fra)" and doc.metadata["language"] == "fra"
-    assert all(c.action_lemma is None for c in doc.clauses)
+    assert doc.doc_id == "A/RES/99/12 (fra)" and doc.metadata["symbol"] == "A/RES/99/12"
+    assert doc.language == doc.metadata["language"] == "fr"
+    assert {c.language for c in doc.clauses} == {"fr"}
     assert any(c.action_phrase for c in doc.clauses)
+
+
+def test_english_clauses_say_en_and_keep_their_eid() -> None:
+    doc = read(_item("A_RES_99_12.xml"))[0]
+    assert doc.language == "en" and {c.language for c in doc.clauses} == {"en"}
+    assert any(c.extra.get("eid", "").startswith("para_") for c in doc.clauses)
 
 
 # ── bad input ──────────────────────────────────────────────────────────────────────────────
