@@ -8,7 +8,10 @@ STAMP    := $(VENV)/.installed
 UNCLAUSE := $(BIN)/unclause
 CORPUS   ?= ../shared/corpus
 SOURCES  ?= $(CORPUS)/unga $(CORPUS)/ecosoc
+# the English dataset keeps English documents only (the unga archives hold a stray translation)
+LANGS    ?= en
 DATA     := data/processed/clauses
+DATA_MULTI := data/processed/clauses-multi
 
 # Offline, quiet, deterministic: no hub downloads, no telemetry.
 export HF_HUB_OFFLINE=1
@@ -31,7 +34,7 @@ FAMILIES ?= rules linear crf
 EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):model=$(f)))
 DEBUG_EXPERIMENTS ?= debug
 
-.PHONY: help venv data run experiments compare test lint bench ui full-transformer system-deps clean
+.PHONY: help venv data data-multi run experiments compare test lint bench ui full-transformer system-deps clean
 
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -60,10 +63,14 @@ system-deps: ## Debian packages the tests need (headless Chromium, PostgreSQL); 
 	  exit 1; fi
 
 $(DATA)/_manifest.json: $(STAMP)
-	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
+	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s)) $(foreach l,$(LANGS),--language $(l))
 
 data: $(STAMP) ## build the clause dataset and data card from ../shared/corpus
-	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s))
+	$(UNCLAUSE) data build $(foreach s,$(SOURCES),--source $(s)) $(foreach l,$(LANGS),--language $(l))
+
+data-multi: $(STAMP) ## the six-language dataset (configs/data/multilingual.yaml): + ../shared/corpus/languages
+	$(UNCLAUSE) data build $(foreach s,$(SOURCES) $(CORPUS)/languages,--source $(s)) \
+	  --out $(DATA_MULTI) --card data/processed/README-multi.md
 
 experiments: $(STAMP) $(DATA)/_manifest.json
 	@for e in $(EXPERIMENTS); do \

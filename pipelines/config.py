@@ -48,6 +48,8 @@ class DataConfig(Strict):
     path: Path = Field(Path("data/processed/clauses"),
                        description="folder of the clause dataset written by `unclause data build`")
     bodies: list[str] | None = Field(None, description="keep only these bodies (e.g. GA, ECOSOC)")
+    languages: list[Literal["en", "fr", "es", "ru", "zh", "ar"]] | None = Field(
+        None, description="keep only clauses in these languages (ISO 639-1); None keeps all")
     drop_other_sections: list[str] = Field(
         default_factory=list, description="sections to leave out of training (e.g. annex)")
 

@@ -52,6 +52,9 @@ def data_build(
     on_error: Annotated[str, typer.Option(help="skip: report bad inputs and go on; stop: "
                                                "fail at the first")] = "skip",
     track: Annotated[bool, typer.Option(help="log the build to MLflow as a dataset")] = True,
+    language: Annotated[list[str] | None, typer.Option(
+        "--language", "-l", help="keep only documents in this language, ISO 639-1 (repeatable: "
+                                 "en fr es ru zh ar); default: every language read")] = None,
 ) -> None:
     """Read UN documents, label clauses from their structure, split by document, write Parquet."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -70,7 +73,8 @@ def data_build(
             progress.update(task, advance=1, description=str(getattr(doc, "doc_id", "")))
 
         try:
-            result = run_build(sources, out_dir, card, seed, on_error, track, tick)  # type: ignore[arg-type]
+            result = run_build(sources, out_dir, card, seed, on_error, track, tick,  # type: ignore[arg-type]
+                               languages=language)
         except KeyboardInterrupt:
             raise Interrupted(f"data build interrupted: nothing was written, {out_dir} and {card} "
                               "are as they were", "run the same command again to build") from None
@@ -95,6 +99,33 @@ def data_fetch(
     paths = fetch_corpus(dest)
     out.print("fetched: " + ", ".join(str(p) for p in paths))
     out.print(f"build with: unclause data build --source {dest}")
+
+
+@data_app.command("phrase-map")
+def data_phrase_map(
+    source: Annotated[list[Path] | None, typer.Option(
+        "--source", "-s", help="English resolutions and their translations (repeatable); "
+                               "default: ../shared/corpus/unga/A_RES_79.tar.xz and "
+                               "../shared/corpus/languages")] = None,
+    out_path: Annotated[Path | None, typer.Option(
+        "--out", help="where to write the map; default: the package resource")] = None,
+    seed: Annotated[int, typer.Option(help="split seed (the map learns from train works)")] = 13,
+) -> None:
+    """Learn the translated phrase → English lemma map from aligned paragraphs, and report the
+    lemma agreement with the aligned English clause per language."""
+    from pipelines.data.align import RESOURCE_PATH, build_phrase_map
+
+    sources = source or [Path("../shared/corpus/unga/A_RES_79.tar.xz"),
+                         Path("../shared/corpus/languages")]
+    phrase_map = build_phrase_map(sources, out_path or RESOURCE_PATH, seed)
+    table = Table("language", "docs", "aligned", "type agree", "held-out pairs", "coverage",
+                  "lemma agree", "up to synonyms")
+    for lang, st in phrase_map["agreement"].items():
+        table.add_row(lang, str(st["documents"]), f"{st['alignment_rate']}",
+                      f"{st['type_agreement']}", str(st["heldout_pairs"]), f"{st['coverage']}",
+                      f"{st['lemma_agreement']}", f"{st['lemma_agreement_synonyms']}")
+    out.print(table)
+    out.print(f"wrote {out_path or RESOURCE_PATH}")
 
 
 @app.command("run")

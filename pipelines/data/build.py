@@ -39,12 +39,15 @@ def log_build(result: BuildResult, card: Path) -> str:
 
 def run_build(sources: list[Path], out_dir: Path, card: Path, seed: int = 13,
               on_error: OnError = "skip", track: bool = True,
-              progress: Callable[[Document], None] | None = None) -> BuildResult:
+              progress: Callable[[Document], None] | None = None,
+              languages: list[str] | None = None) -> BuildResult:
     """Build the dataset, write the data card atomically, and log the build if ``track``."""
     check_writable(card, "data card")
-    result = build_dataset(sources, out_dir, seed=seed, on_error=on_error, progress=progress)
+    result = build_dataset(sources, out_dir, seed=seed, on_error=on_error, progress=progress,
+                           languages=languages)
     text = render_datacard(result.frame, result.digest, result.report.skipped,
-                           result.report.warnings, result.seconds, [str(s) for s in sources])
+                           result.report.warnings, result.seconds, [str(s) for s in sources],
+                           language_mismatches=result.language_mismatches)
     with atomic_open(card) as fh:
         fh.write(text)
     if track:

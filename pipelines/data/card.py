@@ -4,6 +4,7 @@ and read report."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pandas as pd
 
@@ -36,9 +37,21 @@ def _crosstab(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
+def _mismatch_lines(mismatches: list[dict[str, Any]]) -> list[str]:
+    if not mismatches:
+        return ["Detection agrees with the declared language of every document.", ""]
+    lines = [f"Detection disagrees with the declared language of {len(mismatches)} documents "
+             "(kept with the declared language):", "",
+             "| doc_id | declared | detected | probability |", "|---|---|---|---|"]
+    lines += [f"| {m['doc_id']} | {m['declared']} | {m['detected']} | {m['probability']} |"
+              for m in mismatches[:50]]
+    return [*lines, ""]
+
+
 def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, str]],
                     warnings: list[tuple[str, str]], seconds: float,
-                    sources: list[str], top_n: int = 30) -> str:
+                    sources: list[str], top_n: int = 30,
+                    language_mismatches: list[dict[str, Any]] | None = None) -> str:
     """Markdown data card: counts per body/session/split/type, top phrases, gaps, skips."""
     n_docs = frame["doc_id"].nunique()
     lines = [
@@ -55,8 +68,9 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         "stratified by body and session; text is plain text as printed (numbering kept, "
         "footnotes and markup removed).",
         "- columns: `doc_id, para_id, body, session, text, type, action_phrase, action_lemma, "
-        "split, date, section, number, n_subitems, phrase_missing, committee, agenda_item, "
-        "adoption, votes_for, votes_against, votes_abstaining, source, fmt`",
+        "split, language, date, section, number, n_subitems, phrase_missing, committee, "
+        "agenda_item, adoption, votes_for, votes_against, votes_abstaining, source, fmt, work_id, "
+        "eid`",
         "- rebuild: `make data` (or `unclause data build --source PATH …`); "
         "load: `datasets.load_dataset(\"parquet\", data_dir=\"data/processed/clauses\")`",
         "",
@@ -68,6 +82,15 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         "",
         _table(_crosstab(frame, ["body", "session"])),
         "",
+        "## Per language",
+        "",
+        "ISO 639-1, from the source's metadata (AKN4UN `FRBRlanguage`) where it says, else "
+        "detected (py3langid); a translation shares its split with the English document "
+        "(`work_id`).",
+        "",
+        _table(_crosstab(frame, ["language"])),
+        "",
+        *_mismatch_lines(language_mismatches or []),
         "## Per split",
         "",
         _table(_crosstab(frame, ["split"]).reindex([s for s in SPLITS if s in set(frame["split"])])),

@@ -23,6 +23,7 @@ from pipelines.data.split import SPLITS, assign_splits
 from pipelines.errors import UnclauseError
 from pipelines.io import atomic_dir, check_output_dir
 from pipelines.schema import CLAUSE_COLUMNS, Document
+from pipelines.text.language import LANGUAGES, document_language, language_code
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ BUILD_FILES = frozenset({*(f"{s}.parquet" for s in SPLITS), MANIFEST})
 #: columns after CLAUSE_COLUMNS, in this order
 EXTRA_COLUMNS: tuple[str, ...] = (
     "date", "section", "number", "n_subitems", "phrase_missing", "committee", "agenda_item",
-    "adoption", "votes_for", "votes_against", "votes_abstaining", "source", "fmt",
+    "adoption", "votes_for", "votes_against", "votes_abstaining", "source", "fmt", "work_id", "eid",
 )
 METADATA_FIELDS = ("committee", "agenda_item", "adoption", "votes_for", "votes_against",
                    "votes_abstaining")
@@ -44,22 +45,62 @@ def is_metadata_source(path: str | Path) -> bool:
     return "metadata" in Path(path).name.lower()
 
 
+def work_id(doc: Document) -> str:
+    """The document's identity across languages: a translation's symbol ("A/RES/79/10" for
+    "A/RES/79/10 (fra)"), else its ``doc_id``. All language versions share one split."""
+    symbol = doc.metadata.get("symbol")
+    if doc.language not in (None, "en") and isinstance(symbol, str) and symbol:
+        return symbol
+    return doc.doc_id
+
+
+def _languages(languages: Iterable[str] | None) -> set[str] | None:
+    if languages is None:
+        return None
+    codes = {code: language_code(code) for code in languages}
+    bad = [code for code, iso in codes.items() if iso is None]
+    if bad:
+        raise UnclauseError(f"unknown language {', '.join(map(repr, bad))}",
+                            f"use ISO 639-1 codes of the UN languages: {' '.join(LANGUAGES)}")
+    return {iso for iso in codes.values() if iso}
+
+
+def check_language(doc: Document) -> dict[str, Any] | None:
+    """Detect ``doc``'s language from its text; set it on the document and its clauses when
+    the source did not say, and return a mismatch record when the source says otherwise."""
+    detected, prob = document_language([c.text for c in doc.clauses])
+    declared = doc.language or language_code(doc.metadata.get("language"))
+    if declared is None:
+        doc.language = detected
+        for clause in doc.clauses:
+            clause.language = clause.language or detected
+        return None
+    if detected is not None and detected != declared:
+        log.warning("%s: declared language %s, detected %s (p=%.2f)", doc.doc_id, declared,
+                    detected, prob)
+        return {"doc_id": doc.doc_id, "source": doc.source, "declared": declared,
+                "detected": detected, "probability": round(prob, 4)}
+    return None
+
+
 def documents_to_frame(docs: Iterable[Document]) -> pd.DataFrame:
     """One row per clause with the dataset's columns (``split`` still empty)."""
     rows: list[dict[str, Any]] = []
     for doc in docs:
         meta = doc.metadata
+        work = work_id(doc)
         for clause in doc.clauses:
             extra = clause.extra
             rows.append({
                 "doc_id": doc.doc_id, "para_id": clause.para_id, "body": doc.body,
                 "session": doc.session, "text": clause.text, "type": clause.type,
                 "action_phrase": clause.action_phrase, "action_lemma": clause.action_lemma,
-                "split": None, "date": doc.date, "section": clause.section,
+                "split": None, "language": clause.language or doc.language,
+                "date": doc.date, "section": clause.section,
                 "number": clause.number, "n_subitems": int(extra.get("n_subitems", 0) or 0),
                 "phrase_missing": bool(extra.get("phrase_missing", False)),
                 **{k: meta.get(k) for k in METADATA_FIELDS},
-                "source": doc.source, "fmt": doc.fmt,
+                "source": doc.source, "fmt": doc.fmt, "work_id": work, "eid": extra.get("eid"),
             })
     frame = pd.DataFrame(rows, columns=[*CLAUSE_COLUMNS, *EXTRA_COLUMNS])
     for col in ("votes_for", "votes_against", "votes_abstaining"):
@@ -73,11 +114,15 @@ def documents_to_frame(docs: Iterable[Document]) -> pd.DataFrame:
 
 def add_splits(frame: pd.DataFrame, seed: int = 13,
                fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> pd.DataFrame:
-    """Assign every document (all its clauses) to one split, stratified by body and session."""
-    docs = frame.drop_duplicates("doc_id")
+    """Assign every document (all its clauses) to one split, stratified by body and session.
+
+    Documents are grouped by ``work_id`` where the frame has it, so the translations of one
+    resolution never straddle splits; for English-only data that is the ``doc_id``."""
+    key = "work_id" if "work_id" in frame.columns else "doc_id"
+    docs = frame.drop_duplicates(key)
     strata = (docs["body"].fillna("?") + "/" + docs["session"].fillna("?")).tolist()
-    mapping = assign_splits(zip(docs["doc_id"], strata, strict=True), fractions, seed)
-    return frame.assign(split=frame["doc_id"].map(mapping))
+    mapping = assign_splits(zip(docs[key], strata, strict=True), fractions, seed)
+    return frame.assign(split=frame[key].map(mapping))
 
 
 def dataset_digest(frame: pd.DataFrame) -> str:
@@ -102,6 +147,8 @@ class BuildResult:
     metadata_records: int = 0
     unmatched_metadata: int = 0
     files: list[Path] = field(default_factory=list)
+    #: documents whose declared language the detector disagrees with (see ``check_language``)
+    language_mismatches: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         f = self.frame
@@ -176,10 +223,15 @@ def build_dataset(
     on_error: OnError = "skip",
     progress: Callable[[Document], None] | None = None,
     workers: int | None = None,
+    languages: Iterable[str] | None = None,
 ) -> BuildResult:
     """Read ``sources`` (files, folders, archives), label, split and write Parquet atomically.
 
-    Metadata sources (names containing ``metadata``) are joined onto documents by symbol.
+    Metadata sources (names containing ``metadata``) are joined onto documents by symbol (a
+    translation by its English symbol). Each document's language comes from its source where
+    it says (AKN4UN ``FRBRlanguage``) and is checked by detection; disagreements are listed in
+    the manifest (``language_mismatches``), not fatal. ``languages`` (ISO 639-1 codes) keeps
+    only documents in those languages, the rest are reported as skipped.
     Writes ``train/validation/test.parquet`` and ``_manifest.json`` into ``out_dir``.
     """
     start = time.perf_counter()
@@ -191,10 +243,12 @@ def build_dataset(
     if not doc_paths:
         raise UnclauseError("no document sources given",
                             "pass --source PATH (files, folders or archives of UN documents)")
+    keep = _languages(languages)
     meta = load_metadata(meta_paths) if meta_paths else {}
     report = ReadReport()
     docs = read_parallel(doc_paths, on_error, report, workers)
     collected: list[Document] = []
+    mismatches: list[dict[str, Any]] = []
     seen: set[str] = set()
     matched = 0
     for doc in docs:
@@ -202,12 +256,15 @@ def build_dataset(
             report.skip(doc.source, f"duplicate document ({doc.doc_id} was read earlier; kept the first)")
             continue
         seen.add(doc.doc_id)
-        language = doc.metadata.get("language")
-        if language not in (None, "eng", "en"):
-            report.skip(doc.source, f"language '{language}': the dataset is English-only")
+        mismatch = check_language(doc)
+        if mismatch:
+            mismatches.append(mismatch)
+        if keep is not None and doc.language not in keep:
+            report.skip(doc.source, f"language '{doc.language}' (not among --language "
+                        f"{', '.join(sorted(keep))})")
             continue
-        if doc.doc_id in meta:
-            join_metadata(doc, meta[doc.doc_id])
+        if work_id(doc) in meta:
+            join_metadata(doc, meta[work_id(doc)])
             matched += 1
         collected.append(doc)
         if progress:
@@ -232,12 +289,16 @@ def build_dataset(
             "skipped": [{"source": n, "reason": r} for n, r in report.skipped],
             "warnings": len(report.warnings),
             "metadata_records": len(meta), "metadata_matched": matched,
+            "languages": {str(k): int(v) for k, v in
+                          frame.drop_duplicates("doc_id")["language"].value_counts().items()},
+            "language_mismatches": mismatches,
             "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return BuildResult(frame=frame, out_dir=out_dir, digest=digest, report=report,
                        seconds=time.perf_counter() - start, metadata_records=len(meta),
-                       unmatched_metadata=len(meta) - matched, files=files)
+                       unmatched_metadata=len(meta) - matched, files=files,
+                       language_mismatches=mismatches)
 
 
 def load_clauses(path: str | Path = DEFAULT_OUT, splits: Iterable[str] | None = None) -> pd.DataFrame:

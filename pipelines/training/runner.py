@@ -54,13 +54,18 @@ def load_splits(cfg: ExperimentConfig) -> dict[str, pd.DataFrame]:
     frame = load_clauses(cfg.data.path)
     if cfg.data.bodies:
         frame = frame[frame["body"].isin(cfg.data.bodies)]
+    if cfg.data.languages:
+        # tables built before the language column are English
+        languages = frame["language"] if "language" in frame.columns else pd.Series(
+            "en", index=frame.index)
+        frame = frame[languages.fillna("en").isin(cfg.data.languages)]
     if cfg.data.drop_other_sections and "section" in frame.columns:
         frame = frame[~frame["section"].isin(cfg.data.drop_other_sections)]
     frame = frame[frame["type"].isin(CLAUSE_TYPES)]
     splits = {s: document_order(frame[frame["split"] == s]).reset_index(drop=True) for s in SPLITS}
     if splits["train"].empty:
         raise UnclauseError(f"no training clauses in {cfg.data.path} after filtering",
-                            "check data.bodies, or rebuild with `unclause data build`")
+                            "check data.bodies and data.languages, or rebuild with `unclause data build`")
     if cfg.debug:
         splits = {s: sample_documents(f, cfg.debug, cfg.seed) for s, f in splits.items()}
     return splits
