@@ -163,5 +163,6 @@ def build_phrase_map(sources: list[Path], out: Path = RESOURCE_PATH,
     with atomic_open(out) as fh:
         fh.write(json.dumps(phrase_map, ensure_ascii=False, indent=1, sort_keys=True))
         fh.write("\n")
+    out.chmod(0o644)  # a package resource, readable by all
     log.info("wrote the phrase map (%d languages) to %s", len(phrase_map["languages"]), out)
     return phrase_map
