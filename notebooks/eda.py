@@ -30,7 +30,7 @@ import pandas as pd
 
 import pipelines
 from pipelines.data.dataset import load_clauses
-from pipelines.evaluation.evaluate import opening_word, with_positions
+from pipelines.evaluation.slices import opening_word, with_positions
 from pipelines.schema import CLAUSE_TYPES
 
 # %matplotlib inline

@@ -31,7 +31,7 @@ from IPython.display import Image, display
 
 import pipelines
 from pipelines.data.dataset import load_clauses
-from pipelines.evaluation.evaluate import opening_word, with_positions
+from pipelines.evaluation.slices import opening_word, with_positions
 from pipelines.schema import CLAUSE_TYPES
 from pipelines.tracking.registry import champion_version
 from pipelines.training.compare import comparison_frame

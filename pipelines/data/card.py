@@ -19,7 +19,8 @@ ACKNOWLEDGEMENT = (
 )
 
 
-def _table(frame: pd.DataFrame) -> str:
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A Markdown table of ``frame``, its index as the first column (missing values empty)."""
     frame = frame.reset_index()
     head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     sep = "|" + "|".join("---" for _ in frame.columns) + "|"
@@ -76,11 +77,11 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         "",
         "## Per body and split",
         "",
-        _table(_crosstab(frame, ["body", "split"])),
+        markdown_table(_crosstab(frame, ["body", "split"])),
         "",
         "## Per body and session",
         "",
-        _table(_crosstab(frame, ["body", "session"])),
+        markdown_table(_crosstab(frame, ["body", "session"])),
         "",
         "## Per language",
         "",
@@ -93,11 +94,11 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         *_mismatch_lines(language_mismatches or []),
         "## Per split",
         "",
-        _table(_crosstab(frame, ["split"]).reindex([s for s in SPLITS if s in set(frame["split"])])),
+        markdown_table(_crosstab(frame, ["split"]).reindex([s for s in SPLITS if s in set(frame["split"])])),
         "",
         "## Clause types by section of the document",
         "",
-        _table(_crosstab(frame, ["section"])),
+        markdown_table(_crosstab(frame, ["section"])),
         "",
     ]
     labelled = frame[frame["type"].isin(CLAUSE_TYPES)]
@@ -110,7 +111,7 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         top = (sub.groupby(["action_phrase", "action_lemma"], dropna=False).size()
                .sort_values(ascending=False).head(top_n).rename("clauses").to_frame())
         lines += [f"### {ctype} ({sub['action_phrase'].nunique():,} distinct phrases, "
-                  f"{sub['action_lemma'].nunique():,} lemmas)", "", _table(top), ""]
+                  f"{sub['action_lemma'].nunique():,} lemmas)", "", markdown_table(top), ""]
     no_phrase = labelled[labelled["action_phrase"].isna()]
     by_type = no_phrase["type"].value_counts().reindex(list(CLAUSE_TYPES), fill_value=0)
     lines += [
@@ -119,14 +120,14 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         "Other clauses have none by definition. Preambular and operative clauses without one "
         "had no italic opening in the source markup (or a slip that could not be repaired).",
         "",
-        _table(by_type.rename("clauses").to_frame()),
+        markdown_table(by_type.rename("clauses").to_frame()),
         "",
         "## What was skipped, and why",
         "",
     ]
     if skipped:
         reasons = Counter(r.split(" (")[0] for _, r in skipped)
-        lines += [_table(pd.DataFrame(sorted(reasons.items(), key=lambda kv: -kv[1]),
+        lines += [markdown_table(pd.DataFrame(sorted(reasons.items(), key=lambda kv: -kv[1]),
                                       columns=["reason", "items"]).set_index("reason")), ""]
         lines += ["| source | reason |", "|---|---|"]
         lines += [f"| `{n}` | {r} |" for n, r in skipped[:200]]
@@ -137,7 +138,7 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
     lines += ["", "## Label warnings", ""]
     if warnings:
         kinds = Counter(w.split(":", 1)[0] for _, w in warnings)
-        lines += [_table(pd.DataFrame(sorted(kinds.items(), key=lambda kv: -kv[1]),
+        lines += [markdown_table(pd.DataFrame(sorted(kinds.items(), key=lambda kv: -kv[1]),
                                       columns=["warning", "count"]).set_index("warning")), "",
                   "Examples:", ""]
         lines += [f"- `{d}`: {w}" for d, w in warnings[:15]]

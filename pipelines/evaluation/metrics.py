@@ -1,114 +1,179 @@
-"""Metrics for both tasks, as pure functions over gold and predicted columns.
+"""The one metrics engine for both tasks: per-clause counts whose sums determine every metric.
 
-clause-type: accuracy, macro-F1, and precision/recall/F1/support per class.
-action-phrase: exact match of the phrase (on clauses whose gold phrase is known), lemma accuracy
-on the same clauses, and detection precision/recall (phrase predicted vs. gold has one).
+:func:`row_counts` turns aligned gold and predicted columns into a small integer table (one row
+per clause); :func:`scores` turns summed counts into metrics. Training, evaluation, slices and
+the document bootstrap all go through these two functions: the bootstrap sums the counts of the
+resampled documents instead of recomputing anything from the text.
+
+clause-type: accuracy, macro-F1 (over the classes present in gold), and precision, recall, F1
+and support per class. action-phrase: exact match of the phrase and its case-folded variant
+(on clauses whose gold phrase is known), lemma accuracy on the same clauses, and detection
+precision/recall (a phrase predicted vs. gold has one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from pipelines.schema import CLAUSE_TYPES
 
-
-def type_metrics(gold: Sequence[str], pred: Sequence[str],
-                 labels: Sequence[str] = CLAUSE_TYPES) -> dict[str, float]:
-    """Accuracy, macro-F1 and per-class precision/recall/F1/support."""
-    gold_arr, pred_arr = np.asarray(gold, dtype=object), np.asarray(pred, dtype=object)
-    if len(gold_arr) == 0:
-        return {"n": 0}
-    p, r, f, s = precision_recall_fscore_support(gold_arr, pred_arr, labels=list(labels),
-                                                 zero_division=0)
-    present = s > 0
-    out: dict[str, float] = {
-        "n": float(len(gold_arr)),
-        "accuracy": float((gold_arr == pred_arr).mean()),
-        "macro_f1": float(f[present].mean()) if present.any() else 0.0,
-    }
-    for i, label in enumerate(labels):
-        out[f"{label}.precision"] = float(p[i])
-        out[f"{label}.recall"] = float(r[i])
-        out[f"{label}.f1"] = float(f[i])
-        out[f"{label}.support"] = float(s[i])
-    return out
+TASKS: tuple[str, ...] = ("clause-type", "action-phrase")
+PRIMARY_METRIC = {"clause-type": "macro_f1", "action-phrase": "exact_match"}
+SECONDARY_METRIC = {"clause-type": "accuracy", "action-phrase": "lemma_accuracy"}
+#: metrics that get a bootstrap interval, per task
+INTERVAL_METRICS: dict[str, tuple[str, ...]] = {
+    "clause-type": ("macro_f1", "accuracy", *(f"{t}.f1" for t in CLAUSE_TYPES)),
+    "action-phrase": ("exact_match", "lemma_accuracy", "detect_precision", "detect_recall"),
+}
+#: the per-clause counts of the action-phrase task, in column order
+PHRASE_COUNTS: tuple[str, ...] = ("rows", "gold", "pred", "both", "exact", "nocase", "lemma")
 
 
-def _norm(value: object) -> str | None:
+def norm_phrase(value: object) -> str | None:
+    """A phrase or lemma as compared: whitespace collapsed, edge punctuation dropped; None
+    for a missing or empty value."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
     text = " ".join(str(value).split()).strip(" ,;:")
     return text or None
 
 
-def phrase_metrics(gold_phrase: Sequence[object], pred_phrase: Sequence[object],
-                   gold_lemma: Sequence[object] | None = None,
-                   pred_lemma: Sequence[object] | None = None) -> dict[str, float]:
-    """Exact match and lemma accuracy where a gold phrase exists; detection P/R."""
-    g = [_norm(x) for x in gold_phrase]
-    p = [_norm(x) for x in pred_phrase]
-    has_gold = np.array([x is not None for x in g])
-    has_pred = np.array([x is not None for x in p])
-    out: dict[str, float] = {"n": float(len(g)), "n_with_phrase": float(has_gold.sum())}
-    if has_gold.any():
-        exact = np.array([a == b for a, b in zip(g, p, strict=True)])
-        out["exact_match"] = float(exact[has_gold].mean())
-        folded = np.array([(a or "").lower() == (b or "").lower() for a, b in zip(g, p, strict=True)])
-        out["exact_match_nocase"] = float(folded[has_gold].mean())
-        if gold_lemma is not None and pred_lemma is not None:
-            gl = [_norm(x) for x in gold_lemma]
-            pl = [_norm(x) for x in pred_lemma]
-            lem = np.array([a == b for a, b in zip(gl, pl, strict=True)])
-            out["lemma_accuracy"] = float(lem[has_gold].mean())
-    tp = float((has_gold & has_pred).sum())
-    out["detect_precision"] = tp / has_pred.sum() if has_pred.any() else 0.0
-    out["detect_recall"] = tp / has_gold.sum() if has_gold.any() else 0.0
-    return out
+def _type_codes(values: Sequence[object], labels: Sequence[str]) -> np.ndarray:
+    """Index of each value in ``labels``; ``len(labels)`` for any other value."""
+    code = {t: i for i, t in enumerate(labels)}
+    return np.fromiter((code.get(x, len(labels)) for x in values), dtype=np.int64,
+                       count=len(values))
 
 
-def confusion(gold: Sequence[str], pred: Sequence[str],
-              labels: Sequence[str] = CLAUSE_TYPES) -> np.ndarray:
-    """Confusion counts, rows = gold, columns = predicted, in ``labels`` order."""
-    return confusion_matrix(list(gold), list(pred), labels=list(labels))
+def _cells(gold: Sequence[object], pred: Sequence[object],
+           labels: Sequence[str] = CLAUSE_TYPES) -> np.ndarray:
+    """One-hot confusion cells per clause: gold × predicted over ``labels`` plus "other label"."""
+    k = len(labels) + 1
+    g, p = _type_codes(gold, labels), _type_codes(pred, labels)
+    cells = np.zeros((len(g), k * k), dtype=np.int64)
+    cells[np.arange(len(g)), g * k + p] = 1
+    return cells
+
+
+def row_counts(task: str, gold: pd.DataFrame, pred: pd.DataFrame) -> np.ndarray:
+    """Per-clause counts (clauses × counts, int64) whose column sums determine every metric.
+
+    clause-type: a one-hot cell of the confusion matrix (gold × predicted, with an extra row
+    and column for labels outside ``CLAUSE_TYPES``); action-phrase: the ``PHRASE_COUNTS``
+    (gold / predicted / both phrase present, and exact, case-folded and lemma matches on rows
+    with a gold phrase).
+    """
+    if task == "clause-type":
+        return _cells(gold["type"].tolist(), pred["type"].tolist())
+    gold_lemma = gold["action_lemma"] if "action_lemma" in gold else [None] * len(gold)
+    return _phrase_counts(gold["action_phrase"].tolist(), pred["action_phrase"].tolist(),
+                          list(gold_lemma), pred["action_lemma"].tolist())
+
+
+def _phrase_counts(gold_phrase: Sequence[object], pred_phrase: Sequence[object],
+                   gold_lemma: Sequence[object], pred_lemma: Sequence[object]) -> np.ndarray:
+    """The ``PHRASE_COUNTS`` of each clause."""
+    n = len(gold_phrase)
+    gp = [norm_phrase(x) for x in gold_phrase]
+    pp = [norm_phrase(x) for x in pred_phrase]
+    gl = [norm_phrase(x) for x in gold_lemma]
+    pl = [norm_phrase(x) for x in pred_lemma]
+    has_gold = np.array([x is not None for x in gp], dtype=bool)
+    has_pred = np.array([x is not None for x in pp], dtype=bool)
+    exact = np.array([a == b for a, b in zip(gp, pp, strict=True)], dtype=bool)
+    nocase = np.array([(a or "").lower() == (b or "").lower() for a, b in zip(gp, pp, strict=True)],
+                      dtype=bool)
+    lemma = np.array([a == b for a, b in zip(gl, pl, strict=True)], dtype=bool)
+    columns = (np.ones(n, dtype=bool), has_gold, has_pred, has_gold & has_pred,
+               has_gold & exact, has_gold & nocase, has_gold & lemma)
+    return np.stack(columns, axis=1).astype(np.int64) if n else np.zeros((0, 7), dtype=np.int64)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, empty: float) -> np.ndarray:
+    """``num / den``, ``empty`` where ``den`` is 0."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    return np.divide(num, den, out=np.full(np.broadcast(num, den).shape, empty), where=den > 0)
+
+
+def scores(task: str, totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Every metric of ``task`` from summed :func:`row_counts`; ``totals`` is one sum (shape
+    ``(counts,)``) or one per bootstrap resample (``(resamples, counts)``), and so are the
+    values. A metric without data is NaN (exact match when no gold phrase is known)."""
+    totals = np.asarray(totals)
+    if task == "clause-type":
+        k = len(CLAUSE_TYPES)
+        cm = totals.reshape(*totals.shape[:-1], k + 1, k + 1)
+        tp = np.diagonal(cm, axis1=-2, axis2=-1)[..., :k].astype(float)
+        support = cm[..., :k, :].sum(axis=-1)
+        predicted = cm[..., :, :k].sum(axis=-2)
+        f1 = _ratio(2 * tp, support + predicted, 0.0)
+        present = support > 0
+        n_present = present.sum(axis=-1)
+        out: dict[str, np.ndarray] = {
+            "n": totals.sum(axis=-1).astype(float),
+            "accuracy": _ratio(tp.sum(axis=-1), totals.sum(axis=-1), np.nan),
+            "macro_f1": _ratio(np.where(present, f1, 0.0).sum(axis=-1), n_present, 0.0),
+        }
+        precision, recall = _ratio(tp, predicted, 0.0), _ratio(tp, support, 0.0)
+        for i, label in enumerate(CLAUSE_TYPES):
+            out[f"{label}.precision"] = precision[..., i]
+            out[f"{label}.recall"] = recall[..., i]
+            out[f"{label}.f1"] = f1[..., i]
+            out[f"{label}.support"] = support[..., i].astype(float)
+        return out
+    rows, gold, pred, both, exact, nocase, lemma = np.moveaxis(totals, -1, 0)
+    return {
+        "n": rows.astype(float), "n_with_phrase": gold.astype(float),
+        "exact_match": _ratio(exact, gold, np.nan),
+        "exact_match_nocase": _ratio(nocase, gold, np.nan),
+        "lemma_accuracy": _ratio(lemma, gold, np.nan),
+        "detect_precision": _ratio(both, pred, 0.0),
+        "detect_recall": _ratio(both, gold, 0.0),
+    }
+
+
+def point_scores(task: str, counts: np.ndarray) -> dict[str, float]:
+    """The metric dict of ``task`` for clauses with these :func:`row_counts` (metrics without
+    data left out; ``{"n": 0}`` for no clauses)."""
+    if len(counts) == 0:
+        return {"n": 0} if task == "clause-type" else {
+            "n": 0.0, "n_with_phrase": 0.0, "detect_precision": 0.0, "detect_recall": 0.0}
+    values = scores(task, counts.sum(axis=0))
+    return {k: float(v) for k, v in values.items() if not np.isnan(v)}
 
 
 def task_metrics(task: str, gold: pd.DataFrame, pred: pd.DataFrame) -> dict[str, float]:
     """The metric dict for ``task`` from a gold table and its aligned predictions."""
-    if task == "clause-type":
-        return type_metrics(gold["type"].tolist(), pred["type"].tolist())
-    return phrase_metrics(gold["action_phrase"].tolist(), pred["action_phrase"].tolist(),
-                          gold.get("action_lemma", pd.Series([None] * len(gold))).tolist(),
-                          pred["action_lemma"].tolist())
+    return point_scores(task, row_counts(task, gold, pred))
 
 
-PRIMARY_METRIC = {"clause-type": "macro_f1", "action-phrase": "exact_match"}
+def type_metrics(gold: Sequence[object], pred: Sequence[object]) -> dict[str, float]:
+    """Accuracy, macro-F1 and per-class precision/recall/F1/support of two label sequences."""
+    return point_scores("clause-type", _cells(list(gold), list(pred)))
 
 
-def bootstrap_ci(
-    gold: pd.DataFrame,
-    pred: pd.DataFrame,
-    metric: Callable[[pd.DataFrame, pd.DataFrame], float],
-    n_boot: int = 1000,
-    seed: int = 13,
-    alpha: float = 0.05,
-    by: str = "doc_id",
-) -> tuple[float, float, float]:
-    """Point estimate and (1-alpha) percentile interval, resampling whole documents."""
-    point = metric(gold, pred)
-    if by not in gold.columns or gold.empty:
-        return point, float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    groups = gold.groupby(by, sort=False).indices
-    keys = list(groups)
-    positions = [groups[k] for k in keys]
-    values = []
-    for _ in range(n_boot):
-        pick = rng.integers(0, len(keys), len(keys))
-        idx = np.concatenate([positions[i] for i in pick])
-        values.append(metric(gold.iloc[idx], pred.iloc[idx]))
-    lo, hi = np.nanpercentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
-    return point, float(lo), float(hi)
+def phrase_metrics(gold_phrase: Sequence[object], pred_phrase: Sequence[object],
+                   gold_lemma: Sequence[object] | None = None,
+                   pred_lemma: Sequence[object] | None = None) -> dict[str, float]:
+    """Exact match (and lemma accuracy, given lemmas) where a gold phrase exists; detection
+    precision/recall."""
+    with_lemmas = gold_lemma is not None and pred_lemma is not None
+    no_lemmas = [None] * len(gold_phrase)
+    counts = _phrase_counts(gold_phrase, pred_phrase, gold_lemma if with_lemmas else no_lemmas,
+                            pred_lemma if with_lemmas else no_lemmas)
+    out = point_scores("action-phrase", counts)
+    if not with_lemmas:
+        out.pop("lemma_accuracy", None)
+    return out
+
+
+def confusion(gold: Sequence[Any], pred: Sequence[Any],
+              labels: Sequence[str] = CLAUSE_TYPES) -> np.ndarray:
+    """Confusion counts, rows = gold, columns = predicted, in ``labels`` order."""
+    k = len(labels)
+    matrix = _cells(list(gold), list(pred), labels).sum(axis=0).reshape(k + 1, k + 1)
+    return matrix[:k, :k]

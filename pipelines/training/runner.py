@@ -16,6 +16,7 @@ from pipelines.config import ExperimentConfig, flatten
 from pipelines.data.dataset import dataset_digest, load_clauses, read_manifest, sample_documents
 from pipelines.data.split import SPLITS
 from pipelines.errors import UnclauseError
+from pipelines.evaluation.errors import error_table
 from pipelines.evaluation.metrics import PRIMARY_METRIC, confusion, task_metrics
 from pipelines.evaluation.plots import confusion_png
 from pipelines.models.base import build_model, document_order
@@ -102,30 +103,6 @@ def challenge_metrics(task: str, model: Any, metrics: dict[str, float]) -> pd.Da
             errors.append(challenge.error_rows(task, cset, pred))
     metrics.update(challenge.flat_metrics(results, task))
     return pd.concat(errors, ignore_index=True) if errors else pd.DataFrame()
-
-
-def error_table(task: str, gold: pd.DataFrame, pred: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """Misclassified clauses with their neighbours, for the error CSV."""
-    frame = gold.reset_index(drop=True).copy()
-    pred = pred.reset_index(drop=True)
-    same_doc_prev = frame["doc_id"].eq(frame["doc_id"].shift(1))
-    same_doc_next = frame["doc_id"].eq(frame["doc_id"].shift(-1))
-    frame["prev_text"] = frame["text"].shift(1).where(same_doc_prev, "")
-    frame["next_text"] = frame["text"].shift(-1).where(same_doc_next, "")
-    if task == "clause-type":
-        frame["pred_type"] = pred["type"]
-        frame["pred_score"] = pred["type_score"]
-        wrong = frame[frame["type"] != frame["pred_type"]]
-        cols = ["doc_id", "para_id", "type", "pred_type", "pred_score", "text", "prev_text",
-                "next_text"]
-    else:
-        frame["pred_phrase"] = pred["action_phrase"]
-        frame["pred_lemma"] = pred["action_lemma"]
-        gold_p = frame["action_phrase"].fillna("")
-        wrong = frame[frame["action_phrase"].notna() & (gold_p != frame["pred_phrase"].fillna(""))]
-        cols = ["doc_id", "para_id", "type", "action_phrase", "pred_phrase", "action_lemma",
-                "pred_lemma", "text", "prev_text", "next_text"]
-    return wrong[cols].head(limit)
 
 
 def run_experiment(cfg: ExperimentConfig, register: bool = False,
