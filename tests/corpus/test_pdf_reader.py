@@ -1,12 +1,19 @@
-"""PDF reader on PDFs generated here with matplotlib (real text layer, TrueType fonts)."""
+"""PDF reader on PDFs generated here with matplotlib (real text layer, TrueType fonts), with
+PDFium's own writer (fonts scaled by the text matrix), and on a whole UN-style resolution from
+the PDF benchmark's generator (headers, job numbers, footnotes, page breaks)."""
 
 from __future__ import annotations
 
+import ctypes
+import importlib
 import io
+import random
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-pytest.importorskip("pdfplumber")
+pdfium = pytest.importorskip("pypdfium2")
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
@@ -125,3 +132,58 @@ def test_corrupt_pdf(two_page_pdf: bytes, cut: int) -> None:
 def test_garbage_with_pdf_header() -> None:
     with pytest.raises(InputError, match="not a readable PDF"):
         pdf.read(SourceItem("junk.pdf", b"%PDF-1.7\nthis is not a pdf body at all\n"))
+
+
+@pytest.fixture()
+def bench_pdf(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The PDF benchmark module (its UN-style resolution generator), imported from benchmarks/."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    return importlib.import_module("bench_pdf")
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_un_style_resolution_reads_to_its_clauses(bench_pdf: Any, seed: int) -> None:
+    """Masthead columns, running headers that swap sides, "2/4" page numbers, job numbers,
+    superscript markers inside lines, footnotes, sub-items and paragraphs across page breaks."""
+    resolution = bench_pdf.make_resolution(random.Random(seed), 42)
+    data, pages = bench_pdf.render(resolution)
+    assert pages >= 3 and any(p.notes for p in resolution.paras)
+    [doc] = pdf.read(SourceItem("A_RES_42.pdf", data))
+    texts = [c.text for c in doc.clauses]
+    assert texts == resolution.expected()
+    assert not any(resolution.job in t for t in texts)
+
+
+def _pdfium_pdf(lines: list[tuple[str, float, float, float]]) -> bytes:
+    """A one-page PDF written by PDFium: each line set in a 1-point Times font that the text
+    matrix scales to the given size (as many PDF producers do), at (x, y)."""
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(595, 842)
+    for text, size, x, y in lines:
+        obj = pdfium.raw.FPDFPageObj_NewTextObj(doc.raw, b"Times-Roman", 1.0)
+        encoded = (text + "\x00").encode("utf-16-le")
+        pdfium.raw.FPDFText_SetText(obj, (ctypes.c_ushort * (len(encoded) // 2)).from_buffer_copy(encoded))
+        pdfium.raw.FPDFPageObj_Transform(obj, size, 0, 0, size, x, y)
+        pdfium.raw.FPDFPage_InsertObject(page.raw, obj)
+    pdfium.raw.FPDFPage_GenerateContent(page.raw)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_font_size_scaled_by_the_text_matrix() -> None:
+    data = _pdfium_pdf([
+        ("The General Assembly,", 11, 72, 760),
+        ("1. Decides to convene a meeting on the archiving of records", 11, 72, 740),
+        ("2", 6, 355, 744),  # a raised footnote marker
+        ("in the year to come;", 11, 72, 727),
+        ("2. Requests a report on the matter.", 11, 72, 707),
+        ("2 See the summary record of the preceding meeting.", 8, 72, 90),
+        ("24-12345 (E)", 8, 72, 50),
+    ])
+    [doc] = pdf.read(SourceItem("scaled.pdf", data))
+    assert [c.text for c in doc.clauses] == [
+        "The General Assembly,",
+        "1. Decides to convene a meeting on the archiving of records in the year to come;",
+        "2. Requests a report on the matter.",
+    ]
