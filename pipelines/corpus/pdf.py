@@ -48,7 +48,8 @@ BODY_SAMPLE_PAGES = 20
 
 _BREAKS = frozenset((10, 13))
 _SPACES = frozenset((9, 32))
-_PDFIUM_HYPHEN = 2  # PDFium's code for a hyphen at a line end
+_PDFIUM_HYPHENS = frozenset((2, 0xFFFE))  # PDFium's codes for a hyphen at a line end
+_HYPHEN = ord("-")
 _OCR_HINT = ("run OCR on it first (e.g. `ocrmypdf --force-ocr in.pdf out.pdf`) and read the "
              "result, or use the document's .docx/.txt version")
 _REDOWNLOAD_HINT = "re-download the file, or use the document's .docx/.txt version"
@@ -64,11 +65,6 @@ class _Run:
     size_last: float
     chars: list[str] = field(default_factory=list)
     sizes: list[float] = field(default_factory=list)
-
-    def add(self, char: str, size: float, x: float) -> None:
-        self.chars.append(char)
-        self.sizes.append(size)
-        self.x_last, self.size_last = x, size
 
     def space(self) -> None:
         if self.chars and self.chars[-1] != " ":
@@ -100,32 +96,45 @@ class _Page:
 
 
 def _read_page(page: Any) -> _Page:
-    """A page's characters from PDFium's text page (five ctypes calls a character)."""
+    """A page's characters from PDFium's text page.
+
+    The codes come in one call (per character only where PDFium's text and character lists
+    differ in length); then three ctypes calls a character (Unicode-map check, font size,
+    origin), plus the text matrix whenever the baseline or the nominal size changes.
+    """
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
     try:
-        handle = textpage.raw
-        get_code, get_size = raw.FPDFText_GetUnicode, raw.FPDFText_GetFontSize
-        get_matrix, unmapped_at = raw.FPDFText_GetMatrix, raw.FPDFText_HasUnicodeMapError
-        get_origin = raw.FPDFText_GetCharOrigin
+        handle, count = textpage.raw, textpage.count_chars()
+        text = textpage.get_text_range() if count else ""
+        codes = [ord(c) for c in text] if len(text) == count else \
+            [raw.FPDFText_GetUnicode(handle, i) for i in range(count)]
+        get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+        unmapped_at, get_origin = raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetCharOrigin
         matrix, x, y = raw.FS_MATRIX(), ctypes.c_double(), ctypes.c_double()
         chars: list[_Char | None] = []
         unmapped = 0
-        for i in range(textpage.count_chars()):
-            code = get_code(handle, i)
+        last_y = last_nominal = math.nan
+        size = 0.0
+        for i, code in enumerate(codes):
             if code in _BREAKS:
                 chars.append(None)
             elif code in _SPACES:
                 chars.append((32, 0.0, 0.0, 0.0))
             elif unmapped_at(handle, i) == 1:
                 unmapped += 1
-            elif get_matrix(handle, i, matrix) and abs(matrix.b) <= abs(matrix.a) and \
-                    get_origin(handle, i, x, y):
-                # upright text only (rotated margin notes are no body text); the matrix is
-                # the text object's: its scale makes the font size an effective one
-                size = round(get_size(handle, i) * math.hypot(matrix.c, matrix.d), 1)
-                chars.append((code, size, x.value, y.value))
+            elif get_origin(handle, i, x, y):
+                nominal = get_size(handle, i)
+                if y.value != last_y or nominal != last_nominal:
+                    # the effective size is the font size times the text matrix's scale
+                    # (0 for rotated text: margin notes are no body text)
+                    last_y, last_nominal = y.value, nominal
+                    upright = get_matrix(handle, i, matrix) and abs(matrix.b) <= abs(matrix.a)
+                    size = round(nominal * math.hypot(matrix.c, matrix.d), 1) if upright else 0.0
+                if size:
+                    chars.append((_HYPHEN if code in _PDFIUM_HYPHENS else code, size, x.value,
+                                  last_y))
         _left, bottom, _right, top = page.get_bbox()
         return _Page(chars, top, top - bottom, unmapped)
     finally:
@@ -163,7 +172,9 @@ def _runs(chars: list[_Char | None], small: float) -> list[_Run]:
         elif broke and x - run.x_last > run.size_last:
             run.space()
         broke = False
-        run.add("-" if code == _PDFIUM_HYPHEN else chr(code), size, x)
+        run.chars.append(chr(code))
+        run.sizes.append(size)
+        run.x_last, run.size_last = x, size
     return runs
 
 
