@@ -89,7 +89,7 @@ def render_datacard(frame: pd.DataFrame, digest: str, skipped: list[tuple[str, s
         "detected (py3langid); a translation shares its split with the English document "
         "(`work_id`).",
         "",
-        _table(_crosstab(frame, ["language"])),
+        markdown_table(_crosstab(frame, ["language"])),
         "",
         *_mismatch_lines(language_mismatches or []),
         "## Per split",
