@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pipelines.annotate.merge import DEFAULT_PHRASE_MODEL, DEFAULT_TYPE_MODEL
 from pipelines.annotate.run import DEFAULT_BATCH_SIZE, DEFAULT_REVIEW_THRESHOLD, BatchProgress, annotate
 from pipelines.annotate.select import STRATEGIES
 from pipelines.annotate.state import RunState, partial_paths
+from pipelines.cli.console import console
+from pipelines.cli.console import out as stdout
 from pipelines.errors import Interrupted, UnclauseError
-
-console = Console(stderr=True)
-out_console = Console()
 
 
 def default_output(input_path: Path) -> Path:
@@ -112,13 +110,13 @@ def command(
             raise interrupted(target) from None
     types = ", ".join(f"{t} {c:,}" for t, c in sorted(result.types.items()))
     resumed = f" (resumed after input line {result.resumed_from:,})" if result.resumed_from else ""
-    out_console.print(f"[green]annotated[/] read {result.read:,}, skipped {len(result.skipped):,}, "
-                      f"wrote {result.written:,} → {result.out} ({result.fmt}) in "
-                      f"{result.seconds:.1f} s{resumed}")
-    out_console.print(f"{result.documents:,} documents; {types}; {result.review:,} flagged for "
-                      f"review; {result.phrases:,} action phrases; models {result.models}")
+    stdout.print(f"[green]annotated[/] read {result.read:,}, skipped {len(result.skipped):,}, "
+                 f"wrote {result.written:,} → {result.out} ({result.fmt}) in "
+                 f"{result.seconds:.1f} s{resumed}")
+    stdout.print(f"{result.documents:,} documents; {types}; {result.review:,} flagged for "
+                 f"review; {result.phrases:,} action phrases; models {result.models}")
     if result.selected is not None:
-        out_console.print(f"selected {result.selected:,} clauses for review ({strategy})")
+        stdout.print(f"selected {result.selected:,} clauses for review ({strategy})")
     for where, reason in result.skipped[:20]:
         label = f"line {where}" if isinstance(where, int) else str(where)
         console.print(f"[yellow]skipped[/] {label}: {reason}")

@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+from pipelines.cli.console import out as stdout
+from pipelines.cli.console import print_table
+
 
 def command(
     model_uris: Annotated[list[str], typer.Argument(
@@ -35,8 +38,6 @@ def command(
     ] = None,
 ) -> None:
     """Metrics with 95 % bootstrap intervals, per-class and per-slice tables, a report."""
-    from pipelines.cli.main import out as console
-    from pipelines.cli.main import print_table
     from pipelines.evaluation.evaluate import evaluate_models
 
     report = evaluate_models(model_uris, data, out, task=task, n_boot=n_boot, track=track,
@@ -48,6 +49,6 @@ def command(
     if not table["excluded"].any():
         table = table.drop(columns="excluded")
     print_table(table, f"unclause evaluate — {data}")
-    console.print(f"report: {report.report_path}  ({len(report.files)} files in {report.out_dir})")
+    stdout.print(f"report: {report.report_path}  ({len(report.files)} files in {report.out_dir})")
     if report.run_id:
-        console.print(f"MLflow run {report.run_id} (experiment unclause-eval)")
+        stdout.print(f"MLflow run {report.run_id} (experiment unclause-eval)")

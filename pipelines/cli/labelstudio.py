@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from pipelines.cli.console import out as stdout
 
 app = typer.Typer(no_args_is_help=True,
                   help="Label Studio: labeling config, import of reviewed labels, agreement.")
-out_console = Console()
 
 
 def _fmt(value: Any) -> str:
@@ -37,9 +37,9 @@ def print_agreement(stats: dict[str, Any]) -> None:
     if model:
         table.add_row("model vs gold", str(model["n"]), _fmt(model["kappa"]),
                       _fmt(model["percent_agreement"]), "")
-    out_console.print(table)
+    stdout.print(table)
     if not stats["pairs"]:
-        out_console.print("no clause was labelled by two annotators: no inter-annotator κ")
+        stdout.print("no clause was labelled by two annotators: no inter-annotator κ")
 
 
 @app.command("import")
@@ -53,8 +53,8 @@ def import_cmd(
 
     gold = import_annotations(export, out)
     counts = gold["adjudication"].value_counts().to_dict()
-    out_console.print(f"[green]imported[/] {len(gold):,} gold clauses → {out} "
-                      f"({', '.join(f'{k}: {v}' for k, v in counts.items())})")
+    stdout.print(f"[green]imported[/] {len(gold):,} gold clauses → {out} "
+                 f"({', '.join(f'{k}: {v}' for k, v in counts.items())})")
     print_agreement(agreement(annotation_frame(read_export(export))))
 
 
@@ -68,7 +68,7 @@ def agreement_cmd(
 
     stats = agreement(export)
     if as_json:
-        out_console.print_json(json.dumps(stats))
+        stdout.print_json(json.dumps(stats))
     else:
         print_agreement(stats)
 

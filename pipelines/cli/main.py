@@ -12,18 +12,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from pipelines.cli import annotate, evaluate, labelstudio
+from pipelines.cli.console import console, out, print_table
 from pipelines.errors import Interrupted, UnclauseError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Learn the grammar of UN documents: clause types and action phrases.")
 data_app = typer.Typer(no_args_is_help=True, help="Build and fetch the clause dataset.")
 app.add_typer(data_app, name="data")
-console = Console(stderr=True)
-# wide enough for the comparison table when stdout is a pipe or a CI log
-out = Console(width=None if sys.stdout.isatty() else 160)
 log = logging.getLogger("pipelines.cli.main")
 
 #: exit status of an interrupted command (128 + SIGINT, as shells report it)
@@ -190,38 +188,10 @@ def compare(
     print_table(frame, f"unclause runs — experiment '{experiment}'")
 
 
-def print_table(frame: object, title: str) -> None:
-    import pandas as pd
-
-    assert isinstance(frame, pd.DataFrame)
-    table = Table(title=title)
-    for col in frame.columns:
-        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row])
-    out.print(table)
-
-
-def _register_stage_commands() -> None:
-    """Commands defined next to their stage (kept out of this file to keep it thin)."""
-    import importlib
-
-    for module, name in (("pipelines.cli.evaluate", "evaluate"),
-                         ("pipelines.cli.annotate", "annotate"),
-                         ("pipelines.cli.labelstudio", "labelstudio")):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        if hasattr(mod, "app"):
-            app.add_typer(mod.app, name=name)
-        else:
-            app.command(name)(mod.command)
-
-
-_register_stage_commands()
+# commands defined in their own modules (kept out of this file to keep it thin)
+app.command("evaluate")(evaluate.command)
+app.command("annotate")(annotate.command)
+app.add_typer(labelstudio.app, name="labelstudio")
 
 
 def entrypoint() -> None:
