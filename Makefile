@@ -34,7 +34,7 @@ FAMILIES ?= rules linear crf
 EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):model=$(f)))
 DEBUG_EXPERIMENTS ?= debug
 
-.PHONY: help venv data data-multi run experiments compare test lint bench ui full-transformer system-deps clean
+.PHONY: help venv data data-multi run experiments compare test lint bench serve ui full-transformer system-deps clean
 
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -106,6 +106,12 @@ bench: $(STAMP) $(DATA)/_manifest.json ## speed and memory benchmarks (print fig
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_annotate.py
+
+MODEL ?= models:/clause-type@champion
+PORT  ?= 5001
+serve: $(STAMP) ## REST model server on http://127.0.0.1:$(PORT) (MODEL=models:/action-phrase@champion)
+	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///experiments/mlflow.db} \
+	  $(BIN)/mlflow models serve -m $(MODEL) --env-manager local --host 127.0.0.1 --port $(PORT)
 
 ui: $(STAMP) ## MLflow UI on http://127.0.0.1:5000
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///experiments/mlflow.db --host 127.0.0.1 --port 5000

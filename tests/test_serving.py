@@ -82,7 +82,8 @@ def test_served_champion_matches_in_process_pyfunc(tmp_path_factory: pytest.Temp
     env = {**os.environ, "MLFLOW_TRACKING_URI": champions["uri"],
            "MLFLOW_REGISTRY_URI": champions["uri"], "MLFLOW_DISABLE_TELEMETRY": "true",
            "DO_NOT_TRACK": "true", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-           # the server execs `uvicorn` by name: the venv's bin must be on PATH
+           # the server execs `uvicorn` by name: the venv's bin must be on PATH (as `make
+           # serve` and the README command put it)
            "PATH": os.pathsep.join([str(Path(sys.executable).parent),
                                     os.environ.get("PATH", "")])}
     log = tmp_path / "serve.log"
@@ -98,6 +99,12 @@ def test_served_champion_matches_in_process_pyfunc(tmp_path_factory: pytest.Temp
         payload = {"dataframe_split": {"columns": ["doc_id", "para_id", "text"],
                                        "data": [list(c) for c in CLAUSES]}}
         served = pd.DataFrame(_post(f"{base}/invocations", payload)["predictions"])
+        # ids are optional; a missing text is a 400 that names the row, not a confident "other"
+        alone = _post(f"{base}/invocations", {"dataframe_records": [{"text": CLAUSES[3][2]}]})
+        bad = {"dataframe_records": [{"text": CLAUSES[3][2]}, {"text": None}]}
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _post(f"{base}/invocations", bad)
+        refusal = refused.value.read().decode("utf-8", "replace")
     finally:
         _stop(proc)
     assert proc.returncode is not None
@@ -111,6 +118,9 @@ def test_served_champion_matches_in_process_pyfunc(tmp_path_factory: pytest.Temp
         mlflow.set_tracking_uri(None)
         mlflow.set_registry_uri(None)
     assert served["type"].tolist() == local["type"].tolist()
+    assert alone["predictions"][0]["type"] == "operative"
+    assert refused.value.code == 400
+    assert "'text' must be a non-empty string" in refusal and "row 1: null" in refusal
     assert served["type"].tolist()[:4] == ["other", "preambular", "preambular", "operative"]
     for col in local.columns:
         if col != "type":

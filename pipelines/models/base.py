@@ -27,6 +27,8 @@ from pipelines.errors import UnclauseError
 from pipelines.schema import CLAUSE_TYPES
 
 META_FILE = "unclause_model.json"
+#: the artifact name of the saved model inside a logged MLflow model
+MODEL_ARTIFACT = "unclause_model"
 TYPE_OUTPUTS: tuple[str, ...] = ("type", "type_score", *(f"proba_{t}" for t in CLAUSE_TYPES))
 PHRASE_OUTPUTS: tuple[str, ...] = ("action_phrase", "action_lemma", "action_start", "action_end")
 INPUT_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "text")

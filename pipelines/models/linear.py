@@ -15,8 +15,11 @@ behind. Openings the training split settles (``pipelines.models.phrase_lexicon``
 scoring. The output is the exact substring of the text with its offsets; the classifier options
 (svm, calibrate) apply to clause-type only.
 
-State is saved with skops (the safe format MLflow uses for scikit-learn), loaded with the
-untrusted types listed explicitly.
+State: the action-phrase ranker is saved as plain arrays and a JSON vocabulary
+(:class:`pipelines.models.sparse_scorer.SparseScorer`: loads without scikit-learn, runs nothing);
+the clause-type pipeline with skops, whose loader reconstructs only the types in
+:data:`SKOPS_TYPES` (the classes these pipelines are made of) and refuses a file naming any
+other. scikit-learn is imported only to fit and to load a clause-type pipeline.
 """
 
 from __future__ import annotations
@@ -24,23 +27,14 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections import Counter
-from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.svm import LinearSVC
 
 from pipelines.config import LinearConfig
+from pipelines.errors import UnclauseError
 from pipelines.features import (
     FUNCTION_WORDS,
     clause_texts,
@@ -58,78 +52,37 @@ from pipelines.features import (
 )
 from pipelines.models.base import ClauseModel
 from pipelines.models.phrase_lexicon import PhraseLexicon
+from pipelines.models.sparse_scorer import SparseScorer
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "linear.skops"
 STATE_FILE = "linear.json"
+#: file prefix of the action-phrase ranker (``SparseScorer``)
+PHRASE_SCORER = "linear_phrase"
+#: the types beyond skops' own defaults (scikit-learn estimators, numpy, scipy) that
+#: ``linear.skops`` may name: the classes of the clause-type pipelines for every classifier
+#: option. A file naming anything else is refused before it is read.
+SKOPS_TYPES: frozenset[str] = frozenset({
+    "pipelines.models.feature_indexer.FeatureIndexer",
+    "pipelines.models.linear.FeatureIndexer",  # models saved before the class moved
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+})
+
+
+def __getattr__(name: str) -> Any:
+    """``FeatureIndexer`` lived here; skops files saved then still name it so."""
+    if name == "FeatureIndexer":
+        from pipelines.models.feature_indexer import FeatureIndexer
+
+        return FeatureIndexer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 #: longest action phrase considered, in words
 MAX_PHRASE_WORDS = 8
-
-
-# --------------------------------------------------------------------------- vectorising
-
-
-class FeatureIndexer(TransformerMixin, BaseEstimator):
-    """A lean ``DictVectorizer``: feature dicts → CSR matrix, about 2.5× faster.
-
-    String values become one-hot features ``key=value``, numbers keep their value under ``key``;
-    an item may also be a list of feature names (each worth 1). Features not seen in ``fit`` are
-    ignored. scikit-learn compatible (``fit``/``transform``/
-    ``get_feature_names_out``) and persisted by skops like any estimator.
-    """
-
-    def __init__(self, min_count: int = 1) -> None:
-        self.min_count = min_count
-
-    def fit(self, X: Iterable[Mapping[str, Any] | list[str]], y: Any = None) -> Self:
-        counts: Counter[str] = Counter()
-        for d in X:
-            if d.__class__ is list:
-                counts.update(d)  # type: ignore[arg-type]
-            else:
-                counts.update(k + "=" + v if v.__class__ is str else k
-                              for k, v in d.items())  # type: ignore[union-attr]
-        names = sorted(n for n, c in counts.items() if c >= self.min_count)
-        self.vocabulary_ = {n: i for i, n in enumerate(names)}
-        self.feature_names_ = names
-        return self
-
-    def transform(self, X: Iterable[Mapping[str, Any] | list[str]]) -> Any:
-        get = self.vocabulary_.get
-        indices: list[int] = []
-        data: list[float] = []
-        indptr = [0]
-        for d in X:
-            if d.__class__ is list:
-                found = [i for i in map(get, d) if i is not None]  # type: ignore[arg-type]
-                indices.extend(found)
-                data.extend([1.0] * len(found))
-                indptr.append(len(indices))
-                continue
-            for k, v in d.items():  # type: ignore[union-attr]
-                if v.__class__ is str:
-                    i = get(k + "=" + v)
-                    if i is not None:
-                        indices.append(i)
-                        data.append(1.0)
-                else:
-                    i = get(k)
-                    if i is not None:
-                        indices.append(i)
-                        data.append(float(v))
-            indptr.append(len(indices))
-        return sp.csr_matrix((np.asarray(data, dtype=np.float64),
-                              np.asarray(indices, dtype=np.int32),
-                              np.asarray(indptr, dtype=np.int64)),
-                             shape=(len(indptr) - 1, len(self.vocabulary_)))
-
-    def fit_transform(self, X: Iterable[Mapping[str, Any] | list[str]], y: Any = None) -> Any:
-        X = list(X)
-        return self.fit(X).transform(X)
-
-    def get_feature_names_out(self, input_features: Any = None) -> Any:
-        return np.asarray(self.feature_names_, dtype=object)
 
 
 # --------------------------------------------------------------------------- phrase candidates
@@ -200,7 +153,8 @@ class LinearModel(ClauseModel):
 
     def __init__(self, config: LinearConfig, task: str, seed: int = 13) -> None:
         super().__init__(config, task, seed)
-        self.pipeline: Pipeline | None = None
+        self.pipeline: Pipeline | None = None  # clause-type
+        self.scorer: SparseScorer | None = None  # action-phrase
         self.verbs: frozenset[str] = frozenset()
         self.stops: frozenset[str] = frozenset()
         self.lexicon = PhraseLexicon()
@@ -212,6 +166,10 @@ class LinearModel(ClauseModel):
     # ------------------------------------------------------------------ building blocks
 
     def _classifier(self) -> Any:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import LinearSVC
+
         cfg = self.cfg
         if cfg.classifier == "svm":
             svm = LinearSVC(C=cfg.C, class_weight=cfg.class_weight, max_iter=cfg.max_iter,
@@ -224,6 +182,12 @@ class LinearModel(ClauseModel):
         return clf
 
     def _type_pipeline(self) -> Pipeline:
+        from sklearn.compose import ColumnTransformer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import Pipeline
+
+        from pipelines.models.feature_indexer import FeatureIndexer
+
         cfg = self.cfg
         blocks: list[tuple[str, Any, str]] = []
         if "opening" in cfg.features or "context" in cfg.features:
@@ -282,16 +246,23 @@ class LinearModel(ClauseModel):
         if skipped:
             log.info("action-phrase: %d training clauses whose gold phrase is not an opening "
                      "of at most %d words were left out", skipped, MAX_PHRASE_WORDS)
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        from pipelines.models.feature_indexer import FeatureIndexer
+
         clf = LogisticRegression(C=self.cfg.C, max_iter=self.cfg.max_iter,
                                  class_weight=self.cfg.class_weight, random_state=self.seed)
-        self.pipeline = Pipeline([("features", FeatureIndexer()), ("classifier", clf)])
-        self.pipeline.fit(rows, np.asarray(target))
+        pipeline = Pipeline([("features", FeatureIndexer()), ("classifier", clf)])
+        pipeline.fit(rows, np.asarray(target))
+        # predict as a loaded model will: the same arrays, the same operations
+        self.scorer = SparseScorer.from_pipeline(pipeline)
         self.lexicon = PhraseLexicon.learn(texts, train["action_phrase"].tolist(), use)
 
     # ------------------------------------------------------------------ predict
 
     def _predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
-        if self.pipeline is None:
+        if self.pipeline is None and self.scorer is None:
             raise RuntimeError("LinearModel.predict called before fit or load")
         if self.task == "clause-type":
             return self._predict_types(clauses)
@@ -318,8 +289,7 @@ class LinearModel(ClauseModel):
                 spans, cands = candidate_features(text, self.verbs, self.stops)
                 scored.append((i, len(cands), spans))
                 rows.extend(cands)
-        scores = (self.pipeline.predict_proba(rows)[:, 1]  # type: ignore[union-attr]
-                  if rows else np.zeros(0))
+        scores = self.scorer.positive(rows)  # type: ignore[union-attr]
         pos = 0
         for i, n, spans in scored:
             k = int(np.argmax(scores[pos:pos + n])) if n else 0
@@ -330,27 +300,27 @@ class LinearModel(ClauseModel):
     # ------------------------------------------------------------------ state
 
     def save_state(self, path: Path) -> None:
-        import skops.io as sio
+        if self.scorer is not None:
+            self.scorer.save(Path(path), PHRASE_SCORER)
+        else:
+            import skops.io as sio
 
-        sio.dump(self.pipeline, Path(path) / MODEL_FILE)
+            sio.dump(self.pipeline, Path(path) / MODEL_FILE)
         state = {"verbs": sorted(self.verbs), "stops": sorted(self.stops),
                  **self.lexicon.to_state()}
         (Path(path) / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
 
     @classmethod
     def load_state(cls, path: Path, config: LinearConfig, task: str, seed: int) -> Self:
-        import skops.io as sio
-
-        file = Path(path) / MODEL_FILE
-        untrusted = sio.get_untrusted_types(file=file)
-        unexpected = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
-        if unexpected:
-            from pipelines.errors import UnclauseError
-
-            raise UnclauseError(f"{file} holds types a linear model never uses: {unexpected}",
-                                "load only models saved by unclause's LinearModel")
         model = cls(config, task, seed)
-        model.pipeline = sio.load(file, trusted=untrusted)
+        if SparseScorer.exists(path, PHRASE_SCORER):
+            model.scorer = SparseScorer.load(path, PHRASE_SCORER)
+        else:
+            pipeline = load_skops(Path(path) / MODEL_FILE)
+            if task == "action-phrase":  # saved before the compact format
+                model.scorer = SparseScorer.from_pipeline(pipeline)
+            else:
+                model.pipeline = pipeline
         state = json.loads((Path(path) / STATE_FILE).read_text(encoding="utf-8"))
         model.verbs = frozenset(state["verbs"])
         model.stops = frozenset(state.get("stops", ()))
@@ -358,17 +328,31 @@ class LinearModel(ClauseModel):
         return model
 
     def describe(self) -> dict[str, Any]:
-        if self.pipeline is None:
+        if self.pipeline is None and self.scorer is None:
             return {}
         out: dict[str, Any] = {"verbs": len(self.verbs)}
         if self.task == "action-phrase":
             out.update(stops=len(self.stops), known=len(self.lexicon.known),
                        trusted=len(self.lexicon.trusted))
-        with contextlib.suppress(AttributeError, ValueError):
-            out["n_features"] = len(self.pipeline[:-1].get_feature_names_out())
+        if self.scorer is not None:
+            out["n_features"] = len(self.scorer.names)
+        with contextlib.suppress(AttributeError, ValueError, TypeError):
+            out["n_features"] = len(self.pipeline[:-1].get_feature_names_out())  # type: ignore
         return out
 
 
-#: module prefixes of the types skops may reconstruct when loading a linear model
-_TRUSTED_PREFIXES: tuple[str, ...] = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.",
-                                       f"{__name__}.FeatureIndexer")
+def load_skops(file: Path) -> Any:
+    """A pipeline from a skops file that names only :data:`SKOPS_TYPES`, else an error.
+
+    The check reads the file's type list before anything is built, so a file naming, say,
+    ``builtins.eval`` is refused without constructing a single object.
+    """
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=file)
+    unexpected = sorted(set(untrusted) - SKOPS_TYPES)
+    if unexpected:
+        raise UnclauseError(f"{file} names types a linear model never uses: {unexpected}",
+                            "load only models saved by unclause's LinearModel; this file may "
+                            "have been tampered with")
+    return sio.load(file, trusted=untrusted)

@@ -3,16 +3,28 @@ and the ``champion`` alias that registration moves only to a better model.
 
 Annotation and evaluation load models through :func:`load_model`; training registers them with
 :func:`register_if_better`.
+
+Trust boundary. A logged MLflow model is code: ``mlflow.pyfunc.load_model`` (serving, Spark)
+runs the ``pipelines`` copy stored with it. :func:`load_model` therefore first looks for the
+model's saved state (the ``unclause_model`` artifact: JSON, ``.npy`` arrays, a crfsuite file, a
+skops file with an explicit type list) and reads it with *this* installation's code, without
+MLflow and without running anything stored with the model; a registry URI on the embedded
+sqlite store is resolved by reading the database directly. Only other URIs (``runs:/``, a
+tracking server) go through MLflow.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from pipelines.errors import TrackingError, UnclauseError
-from pipelines.tracking.store import sqlite_path
+from pipelines.tracking.store import sqlite_path, use_store
 
 log = logging.getLogger(__name__)
 
@@ -103,14 +115,143 @@ def registry_version(uri: str, store: str) -> Any | None:
             f"{REGISTER_HINT}, or pin a version: models:/{name}/<version>") from None
 
 
+@dataclass
+class SavedModel:
+    """A logged model found on disk: its MLmodel folder and registry facts."""
+
+    folder: Path
+    name: str | None = None
+    version: str | None = None
+
+
+@dataclass
+class LocalMetadata:
+    """The part of a pyfunc's ``metadata`` that callers read."""
+
+    run_id: str | None = None
+    model_uuid: str | None = None
+
+
+class LocalPredictor:
+    """A saved unclause model behind the pyfunc interface (``predict(frame)``, ``metadata``)."""
+
+    def __init__(self, folder: Path, metadata: LocalMetadata) -> None:
+        from pipelines.models.base import load_model as load_saved
+
+        self.model = load_saved(folder)
+        self.metadata = metadata
+
+    def predict(self, frame: Any) -> Any:
+        from pipelines.models.inputs import prepare_input
+
+        return self.model.predict(prepare_input(frame)).reset_index(drop=True)
+
+
+def _file_path(location: str) -> Path | None:
+    """The local path of a ``file://`` URI or a plain path, else None."""
+    parsed = urlparse(location)
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path))
+    return Path(location) if parsed.scheme == "" else None
+
+
+def _registry_folder(db: Path, uri: str) -> SavedModel | None:
+    """``models:/NAME@ALIAS`` or ``models:/NAME/VERSION`` looked up in the sqlite store itself."""
+    rest = uri.removeprefix("models:/")
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            if "@" in rest:
+                name, alias = rest.split("@", 1)
+                row = con.execute("SELECT version FROM registered_model_aliases "
+                                  "WHERE name = ? AND alias = ?", (name, alias)).fetchone()
+                version = str(row[0]) if row else None
+            else:
+                name, _, version = rest.rpartition("/")
+            if not name or not version or not version.isdigit():
+                return None
+            row = con.execute("SELECT storage_location FROM model_versions WHERE name = ? AND "
+                              "version = ? AND status = 'READY'", (name, int(version))).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:  # another schema or a locked file: MLflow's own path decides
+        return None
+    folder = _file_path(row[0]) if row and row[0] else None
+    return SavedModel(folder, name, version) if folder is not None else None
+
+
+def find_saved_model(uri: str, store: str) -> SavedModel | None:
+    """Where ``uri`` lies on this disk when that can be known without MLflow, else None."""
+    if uri.startswith("models:/"):
+        db = sqlite_path(store)
+        return _registry_folder(db, uri) if db is not None and db.exists() else None
+    if "://" in uri or uri.startswith("runs:/"):
+        return None
+    return SavedModel(Path(uri))
+
+
+def _state_folder(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The ``unclause_model`` state folder inside a logged model folder, and its MLmodel."""
+    import yaml
+
+    from pipelines.models.base import META_FILE, MODEL_ARTIFACT
+
+    if (folder / META_FILE).is_file():
+        return folder, {}
+    try:
+        mlmodel = yaml.load((folder / "MLmodel").read_text(encoding="utf-8"),
+                            Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        path = mlmodel["flavors"]["python_function"]["artifacts"][MODEL_ARTIFACT]["path"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return None
+    state = folder / path
+    return (state, mlmodel) if (state / META_FILE).is_file() else None
+
+
+def _signature_outputs(mlmodel: dict[str, Any]) -> list[str] | None:
+    outputs = (mlmodel.get("signature") or {}).get("outputs")
+    return [col.get("name") for col in json.loads(outputs)] if outputs else None
+
+
+def _check_task(uri: str, task: str | None, outputs: list[str] | None) -> None:
+    """Refuse a model whose outputs belong to another task than ``task``."""
+    if task is None or outputs is None or TASK_COLUMNS[task] in outputs:
+        return
+    other = next((t for t, c in TASK_COLUMNS.items() if c in outputs), "another")
+    flag = "--model" if task == "clause-type" else "--phrase-model"
+    raise UnclauseError(f"model {uri} is for the {other} task, not {task} (it outputs "
+                        f"{', '.join(outputs)})", f"pass a {task} model to {flag}")
+
+
 def load_model(uri: str, store: str, task: str | None = None) -> LoadedModel:
     """Load ``uri`` (``models:/NAME@ALIAS``, ``models:/NAME/VERSION``, ``runs:/ID/model`` or a
-    folder) with ``mlflow.pyfunc.load_model`` after checking that it exists in ``store``.
+    folder) after checking that it exists in ``store``: its saved state read by this package
+    when it is on disk (see the module docstring), else with ``mlflow.pyfunc.load_model``.
 
     With ``task``, a model whose signature outputs another task's column is refused.
     """
+    found = find_saved_model(uri, store)
+    state = _state_folder(found.folder) if found is not None else None
+    if found is not None and state is not None:
+        folder, mlmodel = state
+        from pipelines.models.base import META_FILE
+
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        outputs = _signature_outputs(mlmodel) or [TASK_COLUMNS.get(meta.get("task"), "?")]
+        _check_task(uri, task, outputs)
+        metadata = LocalMetadata(mlmodel.get("run_id"), mlmodel.get("model_uuid"))
+        return LoadedModel(uri=uri, task=task, pyfunc=LocalPredictor(folder, metadata),
+                           name=found.name, version=found.version, run_id=metadata.run_id,
+                           model_id=metadata.model_uuid)
+    return _load_with_mlflow(uri, store, task)
+
+
+def _load_with_mlflow(uri: str, store: str, task: str | None) -> LoadedModel:
+    """``load_model`` for URIs only MLflow can resolve (runs:/, a tracking server)."""
     import mlflow
     from mlflow import MlflowClient
+
+    use_store(store)
 
     if uri.startswith(("models:/", "runs:/")):
         db = sqlite_path(store)
@@ -128,11 +269,7 @@ def load_model(uri: str, store: str, task: str | None = None) -> LoadedModel:
     meta = pyfunc.metadata
     signature = getattr(meta, "signature", None)
     outputs = signature.outputs.input_names() if signature and signature.outputs else None
-    if task is not None and outputs is not None and TASK_COLUMNS[task] not in outputs:
-        other = next((t for t, c in TASK_COLUMNS.items() if c in outputs), "another")
-        flag = "--model" if task == "clause-type" else "--phrase-model"
-        raise UnclauseError(f"model {uri} is for the {other} task, not {task} (it outputs "
-                            f"{', '.join(outputs)})", f"pass a {task} model to {flag}")
+    _check_task(uri, task, outputs)
     return LoadedModel(uri=uri, task=task, pyfunc=pyfunc,
                        name=getattr(version, "name", None),
                        version=str(version.version) if version is not None else None,

@@ -3,8 +3,9 @@ locations.
 
 The embedded default store is ``sqlite:///experiments/mlflow.db`` (relative to the working
 directory, which ``make`` sets to the project root); ``MLFLOW_TRACKING_URI`` points the same
-commands at a shared server. :func:`connect` only points MLflow at the store (readers such as
-annotate and evaluate must not create an empty one); :func:`setup` also creates the experiment.
+commands at a shared server. :func:`connect` only checks and returns the store URI (readers such as
+annotate and evaluate must not create an empty one); :func:`setup` points MLflow at it and
+creates the experiment.
 """
 
 from __future__ import annotations
@@ -74,18 +75,19 @@ def use_store(uri: str) -> None:
 
 
 def connect() -> str:
-    """Point MLflow at ``MLFLOW_TRACKING_URI`` (or the embedded store) without creating anything;
-    return the URI. Raises ``TrackingError`` at once when a remote server does not answer."""
+    """The store URI (``MLFLOW_TRACKING_URI`` or the embedded store), creating nothing and not
+    importing MLflow (readers point it at the store with :func:`use_store` when they need it).
+    Raises ``TrackingError`` at once when a remote server does not answer."""
     quiet_env()
     uri = tracking_uri()
     check_reachable(uri)
-    use_store(uri)
     return uri
 
 
 def setup(experiment: str = "unclause") -> str:
     """Point MLflow at the store, creating it and the experiment if needed; return its id."""
     uri = connect()  # quiets the environment before MLflow is first imported
+    use_store(uri)
     import mlflow
 
     quiet_mlflow_logs()

@@ -110,7 +110,7 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
     """Fit, evaluate on every split, log everything to MLflow; optionally register."""
     import mlflow
 
-    from pipelines.models.pyfunc import MODEL_ARTIFACT, ClausePyfunc, pip_requirements
+    from pipelines.models.pyfunc import log_clause_model
 
     splits = load_splits(cfg)
     fit_train, augment_metrics = augmented_train(cfg, splits["train"])
@@ -199,13 +199,7 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
         example = splits["test"].head(5)[["doc_id", "para_id", "text"]].reset_index(drop=True)
         if example.empty:
             example = splits["train"].head(5)[["doc_id", "para_id", "text"]]
-        from mlflow.models import infer_signature
-
-        signature = infer_signature(example, model.predict(example).reset_index(drop=True))
-        mlflow.pyfunc.log_model(
-            name="model", python_model=ClausePyfunc(), artifacts={MODEL_ARTIFACT: str(saved)},
-            signature=signature, input_example=example,
-            pip_requirements=pip_requirements(cfg.model.family))
+        log_clause_model(model, saved, example)
 
         registration = None
         if register:

@@ -1,0 +1,126 @@
+"""Named binary features into a sparse matrix, and a binary logistic scorer saved as arrays.
+
+:func:`feature_matrix` is the transform behind ``FeatureIndexer`` (the training-time
+scikit-learn step). :class:`SparseScorer` is the fitted ``FeatureIndexer`` → binary
+``LogisticRegression`` pipeline reduced to what prediction needs, so that loading it imports
+neither scikit-learn nor skops and builds one dict:
+
+* ``<prefix>.features.json``: the feature names, in column order;
+* ``<prefix>.coef.npy``: the coefficients, one column (memory-mapped, ``allow_pickle=False``);
+* ``<prefix>.json``: the intercept and the sizes, checked against the arrays.
+
+Nothing in these files is executed: a tampered file gives wrong scores or a load error, never
+code. Scores are computed with the operations scikit-learn uses (sparse dot, then ``expit``),
+so they are bitwise the pipeline's ``predict_proba(rows)[:, 1]``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+import scipy.sparse as sp
+
+from pipelines.errors import UnclauseError
+
+FORMAT = 1
+
+
+def feature_matrix(vocabulary: Mapping[str, int],
+                   X: Iterable[Mapping[str, Any] | list[str]]) -> sp.csr_matrix:
+    """Feature dicts or name lists → CSR matrix over ``vocabulary`` (unknown names ignored).
+
+    String values become one-hot features ``key=value``, numbers keep their value under ``key``;
+    a list item is a list of feature names, each worth 1.
+    """
+    get = vocabulary.get
+    indices: list[int] = []
+    data: list[float] = []
+    indptr = [0]
+    for d in X:
+        if d.__class__ is list:
+            found = [i for i in map(get, d) if i is not None]  # type: ignore[arg-type]
+            indices.extend(found)
+            data.extend([1.0] * len(found))
+            indptr.append(len(indices))
+            continue
+        for k, v in d.items():  # type: ignore[union-attr]
+            if v.__class__ is str:
+                i = get(k + "=" + v)
+                if i is not None:
+                    indices.append(i)
+                    data.append(1.0)
+            else:
+                i = get(k)
+                if i is not None:
+                    indices.append(i)
+                    data.append(float(v))
+        indptr.append(len(indices))
+    return sp.csr_matrix((np.asarray(data, dtype=np.float64),
+                          np.asarray(indices, dtype=np.int32),
+                          np.asarray(indptr, dtype=np.int64)),
+                         shape=(len(indptr) - 1, len(vocabulary)))
+
+
+class SparseScorer:
+    """P(positive) of binary logistic regression over named binary features."""
+
+    def __init__(self, names: list[str], coef: np.ndarray, intercept: float) -> None:
+        if coef.shape != (len(names), 1):
+            raise ValueError(f"{coef.shape[0]} coefficients for {len(names)} features")
+        self.names = names
+        self.vocabulary = dict(zip(names, range(len(names)), strict=True))
+        self.coef = coef
+        self.intercept = np.float64(intercept)
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Any) -> Self:
+        """From a fitted ``Pipeline([FeatureIndexer, binary LogisticRegression])``."""
+        indexer, clf = pipeline[0], pipeline[-1]
+        if len(clf.classes_) != 2 or list(clf.classes_) != [0, 1]:
+            raise ValueError(f"a binary 0/1 classifier is needed, not classes {clf.classes_}")
+        return cls(list(indexer.feature_names_), np.ascontiguousarray(clf.coef_.T),
+                   float(clf.intercept_[0]))
+
+    def positive(self, rows: list[list[str]]) -> np.ndarray:
+        """P(class 1) for every row of feature names."""
+        from scipy.special import expit
+
+        if not rows:
+            return np.zeros(0)
+        scores = feature_matrix(self.vocabulary, rows) @ self.coef + self.intercept
+        return expit(scores.reshape(-1))
+
+    def save(self, folder: Path, prefix: str) -> None:
+        folder = Path(folder)
+        (folder / f"{prefix}.features.json").write_text(json.dumps(self.names), encoding="utf-8")
+        np.save(folder / f"{prefix}.coef.npy", np.asarray(self.coef, dtype=np.float64),
+                allow_pickle=False)
+        meta = {"format": FORMAT, "n_features": len(self.names),
+                "intercept": float(self.intercept)}
+        (folder / f"{prefix}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    @classmethod
+    def exists(cls, folder: Path, prefix: str) -> bool:
+        return (Path(folder) / f"{prefix}.json").is_file()
+
+    @classmethod
+    def load(cls, folder: Path, prefix: str) -> Self:
+        folder = Path(folder)
+        try:
+            meta = json.loads((folder / f"{prefix}.json").read_text(encoding="utf-8"))
+            names = json.loads((folder / f"{prefix}.features.json").read_text(encoding="utf-8"))
+            coef = np.load(folder / f"{prefix}.coef.npy", mmap_mode="r", allow_pickle=False)
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"format {meta.get('format')}, expected {FORMAT}")
+            if (not isinstance(names, list) or len(names) != meta["n_features"]
+                    or not all(n.__class__ is str for n in names)
+                    or coef.dtype != np.float64 or coef.ndim != 2):
+                raise ValueError("feature names and coefficients do not match")
+            return cls(names, coef, float(meta["intercept"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UnclauseError(f"{folder} holds a broken {prefix} scorer ({exc})",
+                                "retrain the model, or load one saved by unclause") from None
