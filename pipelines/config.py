@@ -124,6 +124,7 @@ class AugmentConfig(Strict):
     first_person: bool = Field(True, description="'We, the participants' and 'Decide' forms")
     modal_operative: bool = Field(True, description="'… should …', 'It is desirable that …'")
     formula_merge: bool = Field(True, description="formula run into the first clause")
+    letters: bool = Field(True, description="letters of transmittal, narrative meeting records")
     headings: bool = Field(True, description="part letters, roman numerals, short headings")
     votes_footnotes: bool = Field(True, description="vote lines and footnote blocks")
     footnote_digits: bool = Field(True, description="footnote digits after final punctuation")

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pipelines.cli import annotate, evaluate, labelstudio
+from pipelines.cli import annotate, evaluate, labelstudio, report
 from pipelines.cli.console import console, out, print_table
 from pipelines.errors import Interrupted, UnclauseError
 
@@ -192,6 +192,7 @@ def compare(
 app.command("evaluate")(evaluate.command)
 app.command("annotate")(annotate.command)
 app.add_typer(labelstudio.app, name="labelstudio")
+app.add_typer(report.app, name="report")
 
 
 def entrypoint() -> None:

@@ -22,6 +22,8 @@ clause has no phrase in the GA sense):
   "It is desirable that …"; phrase None) and "It is recommended that …" (phrase "It is
   recommended", lemma recommend);
 * ``formula_merge`` — the enacting formula run into the first clause;
+* ``letters`` — a letter of transmittal and narrative meeting records before the text
+  (``other``);
 * ``ocr_noise`` — OCR character slips (l/1/I, "]" for l, "4, Decides", lost hyphens);
 * ``casing`` — the whole document in capitals.
 
@@ -160,8 +162,13 @@ def footnote_digits(rows: list[Row], rng: random.Random) -> list[Row] | None:
         return None
     out = [dict(r) for r in rows]
     note = rng.randint(1, 60)
+    style = rng.choice((" ", " ", "", "before"))  # "…, 41" · "…,41" (PDF text) · "…41,"
     for i in rng.sample(idx, max(1, len(idx) // 3)):
-        out[i]["text"] = f"{out[i]['text'].rstrip()} {note}"
+        text = out[i]["text"].rstrip()
+        if style == "before":
+            out[i]["text"] = f"{text[:-1]}{note}{text[-1]}"
+        else:
+            out[i]["text"] = f"{text}{style}{note}"
         note += 1
     return out
 
@@ -275,10 +282,15 @@ def considering_that(rows: list[Row], rng: random.Random) -> list[Row] | None:
         return None
     run = rng.choice(runs)[: rng.randint(2, 5)]
     first = rows[run[0]]
-    lead_word = rng.choice(("Considering", "Considering", "Noting", "Recognizing", "Taking into account"))
-    lead_lemma = {"Considering": "consider", "Noting": "note", "Recognizing": "recognize",
-                  "Taking into account": "take into account"}[lead_word]
-    lead = _new(first, f"{lead_word}:", PRE, lead_word, lead_lemma)
+    if rng.random() < 0.5:  # the run's own opening ("Determining:", "Deeply concerned:")
+        lead_word, lead_lemma = _phrase(first) or "Considering", first.get("action_lemma")
+    else:
+        lead_word = rng.choice(("Considering", "Considering", "Noting", "Recognizing",
+                                "Taking into account"))
+        lead_lemma = {"Considering": "consider", "Noting": "note", "Recognizing": "recognize",
+                      "Taking into account": "take into account"}[lead_word]
+    tail = rng.choice(("", "", " as priorities", " the following"))
+    lead = _new(first, f"{lead_word}{tail}:", PRE, lead_word, lead_lemma)
     items = []
     for k, i in enumerate(run):
         after = _after_phrase(rows[i]) or ""
@@ -320,7 +332,10 @@ def bridge_items(rows: list[Row], rng: random.Random) -> list[Row] | None:
         after = _after_phrase(row) or ""
         items.append(_new(row, _end(f"{num}{phrase} {after}", ";" if k < len(run) - 1 else "."),
                           OP, phrase, row.get("action_lemma")))
-    return rows[: run[0]] + [_other(rows[run[0]], bridge)] + items + rows[run[-1] + 1:]
+    # a bridge opens with a verb but is typed other and has no phrase: keep it out of phrase
+    # training, where "other" rows teach "no phrase" and "Recommends to …" would be taught both
+    line = {**_other(rows[run[0]], bridge), "phrase_missing": True}
+    return rows[: run[0]] + [line] + items + rows[run[-1] + 1:]
 
 
 _FORMULAS = (
@@ -361,6 +376,49 @@ def first_person(rows: list[Row], rng: random.Random) -> list[Row] | None:
         out[i] = _new(r, f"{num if not we else ''}{phrase} {_after_phrase(r)}", OP, phrase,
                       r.get("action_lemma"))
     return out
+
+
+_LETTER = (
+    "Letter dated {date} from the Permanent Representative of {state} to the United Nations "
+    "addressed to the Secretary-General",
+    "I have the honour to transmit herewith the {what} adopted at the {n} meeting of the {group}, "
+    "held in {place} on {date}.",
+    "I should be grateful if the present letter and its annex could be circulated as a document "
+    "of the General Assembly, under agenda item {item}.",
+    "I would be grateful if you would have this letter circulated as a document of the "
+    "Security Council.",
+    "(Signed) {name}",
+    "Annex to the letter dated {date} from the Permanent Representative of {state}",
+)
+_NARRATIVE = (
+    "The {n} meeting of the {group} was held in {place} on {date}.",
+    "The participants heard a report by the secretariat on the work done since the last meeting.",
+    "The meeting was opened by the chair, who welcomed the delegations.",
+    "At its {n} meeting, on {date}, the Council decided to invite the representative of {state} "
+    "to take part in the discussion.",
+)
+_STATES = ("Aldonia", "Kestrania", "Velmar", "the Republic of Selvin", "Dovenland")
+
+
+def letters(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """A letter of transmittal and narrative records of a meeting before the text (``other``)."""
+    if not rows:
+        return None
+    fill = {"date": f"{rng.randint(1, 28)} {rng.choice(('March', 'June', 'November'))} "
+                    f"{rng.randint(1950, 2023)}",
+            "state": rng.choice(_STATES), "what": rng.choice(("communiqué", "joint statement",
+                                                              "final declaration")),
+            "n": _ordinal(rng.randint(2, 40)), "group": rng.choice(_GROUPS),
+            "place": rng.choice(("Corvale", "Aldara", "Mirenna", "Tessport")),
+            "item": rng.randint(10, 150), "name": rng.choice(("A. Verlain", "K. Osei", "M. Ruiz"))}
+    lines = [t.format(**fill) for t in _LETTER if rng.random() < 0.7]
+    lines += [t.format(**fill) for t in rng.sample(_NARRATIVE, rng.randint(0, 2))]
+    if not lines:
+        return None
+    head = [_other(rows[0], line) for line in lines]
+    at = next((i for i, r in enumerate(rows) if r.get("type") in (PRE, OP)), 0)
+    at = max(at - 1, 0)  # before the formula
+    return rows[:at] + head + rows[at:]
 
 
 _MODALS = ("should", "shall", "must", "will", "should")
@@ -468,6 +526,7 @@ TRANSFORMS: dict[str, Transform] = {
     "first_person": first_person,
     "modal_operative": modal_operative,
     "formula_merge": formula_merge,
+    "letters": letters,
     "headings": headings,
     "votes_footnotes": votes_footnotes,
     "footnote_digits": footnote_digits,

@@ -291,6 +291,10 @@ def flat_metrics(results: dict[tuple[str, str], dict[str, float]], task: str
     return out
 
 
+def _squash(value: object) -> str | None:
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
 def error_rows(task: str, cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFrame:
     """The gold rows a predictor gets wrong, with the prediction, for error analysis."""
     aligned = aligned_predictions(cset, pred)
@@ -303,8 +307,8 @@ def error_rows(task: str, cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFram
     else:
         frame["pred_phrase"] = aligned["action_phrase"].to_numpy()
         frame["pred_lemma"] = aligned["action_lemma"].to_numpy()
-        gold_p = frame["action_phrase"].map(lambda x: " ".join(str(x).split()) if x else None)
-        pred_p = frame["pred_phrase"].map(lambda x: " ".join(str(x).split()) if x else None)
+        gold_p = frame["action_phrase"].map(_squash)
+        pred_p = frame["pred_phrase"].map(_squash)
         wrong = gold_p.notna() & (gold_p != pred_p)
     return frame[wrong.to_numpy()].reset_index(drop=True)
 

@@ -71,9 +71,15 @@ def test_numbering_moves_numbers_from_operative_to_preambular() -> None:
 
 
 def test_footnote_digits_follow_final_punctuation() -> None:
-    out = TRANSFORMS["footnote_digits"](_rows(), random.Random(0))
-    marked = [r for r in out if re.search(r"[,;.] \d{1,2}$", r["text"])]
-    assert marked and all(r["type"] in (PRE, OP) for r in marked)
+    styles = set()
+    for seed in range(12):
+        out = TRANSFORMS["footnote_digits"](_rows(), random.Random(seed))
+        for r in out:
+            m = re.search(r"([,;.]) ?\d{1,2}$|\D\d{1,2}([,;.])$", r["text"])
+            if m:
+                assert r["type"] in (PRE, OP)
+                styles.add("after" if m.group(1) else "before")
+    assert styles == {"after", "before"}
 
 
 def test_votes_and_footnotes_are_other_after_the_operative_part() -> None:
@@ -175,3 +181,11 @@ def test_augment_documents_is_seeded_and_counts() -> None:
     assert none.rows.empty
     with pytest.raises(ValueError):
         augment_documents(frame, ["nonsense"], 0.5, 0.5, seed=3)
+
+
+def test_letters_go_before_the_formula_as_other_lines() -> None:
+    out = TRANSFORMS["letters"](_rows(), random.Random(2))
+    formula = next(i for i, r in enumerate(out) if r["text"] == "The General Assembly,")
+    added = out[1:formula]
+    assert added and all(r["type"] == OTHER and r["action_phrase"] is None for r in added)
+    assert out[formula + 1]["type"] == PRE

@@ -1,0 +1,114 @@
+"""Issue 9 end to end on the tiny dataset: challenge metrics and the generalization score in
+every run, augmentation counts, a Viterbi decoder that travels with the logged model, champion
+selection on the score, and the generated README table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+import pytest
+from synthetic import write_dataset
+
+from pipelines.config import load_config
+from pipelines.evaluation import challenge
+from pipelines.tracking.registry import champion_version
+from pipelines.training import runner
+from pipelines.training.generalization import END, START, generalization_tables, render, write_section
+from pipelines.training.selection import SELECTION_METRIC, generalization_score
+
+pytestmark = pytest.mark.slow
+DEBUG = 200
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    tmp = tmp_path_factory.mktemp("generalization")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp / 'mlflow.db'}")
+        mp.chdir(tmp)
+        write_dataset(tmp / "clauses")
+        yield tmp
+
+
+def _run(workspace: Path, *overrides: str, register: bool = True) -> runner.RunResult:
+    cfg = load_config(overrides[0], [*overrides[1:], f"data.path={workspace / 'clauses'}",
+                                     f"debug={DEBUG}"])
+    return runner.run_experiment(cfg, register=register)
+
+
+@pytest.fixture(scope="module")
+def runs(workspace: Path) -> dict[str, runner.RunResult]:
+    return {
+        "general": _run(workspace, "general", "model=linear"),
+        "viterbi": _run(workspace, "default", "model=linear", "decode=viterbi"),
+        "phrase": _run(workspace, "general", "task=action-phrase", "model=linear"),
+    }
+
+
+def test_every_run_logs_challenge_kinds_and_the_score(runs: dict[str, Any]) -> None:
+    kinds = challenge.available_kinds()
+    if not kinds:
+        pytest.skip("no challenge sets in this checkout")
+    metrics = runs["general"].metrics
+    for kind in kinds:
+        assert f"challenge/{kind}/preop_macro_f1" in metrics
+        assert f"challenge/{kind}/macro_f1" in metrics
+    finals = [k for k in metrics if k.startswith("challenge_final/")]
+    assert finals and all(k.split("/")[1] in kinds for k in finals)
+    assert metrics[SELECTION_METRIC] == pytest.approx(generalization_score("clause-type", metrics))
+    low = min(v for k, v in metrics.items()
+              if k.startswith("challenge/") and k.endswith("/preop_macro_f1"))
+    assert metrics[SELECTION_METRIC] == pytest.approx((metrics["val/macro_f1"] + low) / 2)
+    assert "challenge/seed/exact_match" in runs["phrase"].metrics or "seed" not in kinds
+    assert "test/preop_macro_f1" in metrics
+
+
+def test_augmentation_counts_are_logged(runs: dict[str, Any]) -> None:
+    metrics = runs["general"].metrics
+    assert metrics["augment.documents"] > 0 and metrics["augment.clauses"] > 0
+    assert sum(v for k, v in metrics.items() if k.startswith("augment.")
+               and k not in ("augment.documents", "augment.clauses")) >= metrics["augment.documents"]
+    assert "augment.documents" not in runs["viterbi"].metrics
+
+
+def test_the_decoder_travels_with_the_logged_model(runs: dict[str, Any], workspace: Path) -> None:
+    run_id = runs["viterbi"].run_id
+    files = {f.path for f in mlflow.MlflowClient().list_artifacts(run_id, "model/artifacts")}
+    saved = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="model/artifacts")
+    assert any((p / "decode.json").exists() for p in Path(saved).rglob("*") if p.is_dir()), files
+    frame = pd.read_parquet(workspace / "clauses" / "validation.parquet")
+    loaded = mlflow.pyfunc.load_model(f"runs:/{run_id}/model")
+    assert len(loaded.predict(frame[["doc_id", "para_id", "text"]])) == len(frame)
+
+
+def test_champion_is_chosen_on_the_generalization_score(runs: dict[str, Any]) -> None:
+    best = max((runs["general"], runs["viterbi"]), key=lambda r: r.metrics[SELECTION_METRIC])
+    champion = champion_version("clause-type")
+    assert champion.tags["run_id"] == best.run_id
+    assert float(champion.tags[f"val.{SELECTION_METRIC}"]) == pytest.approx(
+        best.metrics[SELECTION_METRIC])
+
+
+def test_report_table_is_generated_from_runs(runs: dict[str, Any], workspace: Path) -> None:
+    results, selection = generalization_tables(include_debug=True)
+    assert "in-domain test" in set(results["set"])
+    labels = set(results["configuration"].str.replace(" (@champion)", "", regex=False))
+    assert {"linear · clause by clause · augmented",
+            "linear + viterbi · sequence · plain"} <= labels
+    row = results[(results["set"] == "in-domain test")
+                  & results["configuration"].str.startswith("linear · clause by clause")].iloc[0]
+    assert row["3-class macro-F1"] == pytest.approx(runs["general"].metrics["test/macro_f1"])
+    assert row["phrase exact match"] == pytest.approx(runs["phrase"].metrics["test/exact_match"])
+    assert set(selection["task"]) == {"clause-type", "action-phrase"}
+    readme = workspace / "README.md"
+    readme.write_text("# experiments\n\nKept text.\n", encoding="utf-8")
+    section = render(results, selection, "unclause")
+    write_section(readme, section)
+    write_section(readme, section)
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# experiments\n\nKept text.\n")
+    assert text.count(START) == 1 and text.count(END) == 1
