@@ -52,7 +52,7 @@ def make_input(data: Path, n: int, path: Path) -> dict[str, Any]:
     import pandas as pd
 
     from pipelines.data.dataset import load_clauses
-    from pipelines.models.base import document_order
+    from pipelines.data.order import document_order
 
     test = document_order(load_clauses(data, ["test"])).reset_index(drop=True)
     test = test[["doc_id", "para_id", "text"]]

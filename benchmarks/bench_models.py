@@ -138,7 +138,7 @@ def prepare(data: Path, task: str, n: int, work: Path) -> dict[str, Any]:
     import pandas as pd
 
     from pipelines.config import load_config
-    from pipelines.models.base import document_order
+    from pipelines.data.order import document_order
     from pipelines.training.runner import load_splits
 
     cfg = load_config(ROOT / "configs" / "experiment" / "default.yaml",

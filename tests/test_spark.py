@@ -20,7 +20,7 @@ from pyspark.sql import SparkSession  # noqa: E402
 from pipelines.annotate.spark import annotate_spark, local_session, result_type_for  # noqa: E402
 from pipelines.config import DataConfig, ExperimentConfig, LinearConfig, RulesConfig  # noqa: E402
 from pipelines.data.dataset import load_clauses  # noqa: E402
-from pipelines.models.base import document_order  # noqa: E402
+from pipelines.data.order import document_order  # noqa: E402
 from pipelines.training.runner import run_experiment  # noqa: E402
 
 SCHEMA = "doc_id string, para_id long, text string"

@@ -271,7 +271,7 @@ def adjudicate(annotations: pd.DataFrame) -> pd.DataFrame:
     """One gold row per clause: the majority type (a tie goes to the first annotator, recorded
     in ``adjudication``), and the majority action-phrase span among the annotations that chose
     that type; ``annotator`` is whose label was adopted."""
-    from pipelines.corpus.labels import lemmatize_phrase
+    from pipelines.text.lemmas import lemmatize_phrase
 
     rows = []
     typed = annotations[annotations["type"].notna()]

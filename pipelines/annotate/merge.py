@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipelines.annotate.stream import Unit
 from pipelines.errors import UnclauseError
-from pipelines.models.base import empty_phrase_frame
+from pipelines.models.frames import empty_phrase_frame
 from pipelines.schema import CLAUSE_TYPES
 from pipelines.tracking.registry import LoadedModel, load_model
 from pipelines.tracking.store import connect

@@ -16,12 +16,12 @@ Clause types come from the markup (see ../shared/docs/design.md):
 
 Text is what a reader of the printed document sees: numbering kept, footnotes
 (``authorialNote``) and their markers dropped (the text after them kept), links kept as text,
-``eol`` as a space, odd spaces and non-breaking hyphens normalised (``labels.normalize_text``).
+``eol`` as a space, odd spaces and non-breaking hyphens normalised (``text.normalize.normalize_text``).
 The leading ``<span class="italic">`` of a preambular or operative clause is its action phrase;
 it is checked against the text (``labels.check_phrase``): a missing first letter or a phrase
 cut inside a word is repaired, anything else dropped, and either way recorded in
 ``Document.warnings`` and ``extra["phrase_slip"]``/``extra["phrase_raw"]``; a fixed complement
-left outside the italics ("<i>Bearing</i> in mind") is added (``labels.complete_phrase``).
+left outside the italics ("<i>Bearing</i> in mind") is added (``text.lemmas.complete_phrase``).
 Clauses without a phrase have ``extra["phrase_missing"]``.
 
 Identity: ``doc_id`` is the symbol on the cover page ("A/RES/79/7", "A/RES/74/255 A-B",
@@ -43,20 +43,16 @@ from typing import Any
 
 from lxml import etree
 
-from pipelines.corpus.labels import (
-    SLIP_MID_WORD,
-    SLIP_MISSING_FIRST_LETTER,
-    check_phrase,
-    complete_phrase,
-    normalize_phrase,
-    normalize_text,
-)
+from pipelines.corpus.labels import SLIP_MID_WORD, SLIP_MISSING_FIRST_LETTER, check_phrase
 from pipelines.corpus.sources import SourceItem
 from pipelines.errors import InputError
 from pipelines.schema import Clause, ClauseType, Document
 from pipelines.text.crosslingual import phrase_lemma
 from pipelines.text.language import language_code
+from pipelines.text.lemmas import complete_phrase
+from pipelines.text.normalize import normalize_text
 from pipelines.text.numbering import is_subitem_marker, split_number
+from pipelines.text.phrases import normalize_phrase
 
 log = logging.getLogger(__name__)
 

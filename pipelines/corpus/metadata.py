@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.corpus.labels import normalize_text
 from pipelines.corpus.sources import SourceFailure, SourceItem, iter_sources
 from pipelines.schema import Document
+from pipelines.text.normalize import normalize_text
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,8 @@
 Every reader that ends in plain text (txt, pdf, docx, html) goes through :func:`segment`.
 The pipeline, each step a pure function:
 
-1. :func:`normalize_chars` — newlines, ligatures, odd spaces, control characters;
+1. :func:`pipelines.text.normalize.normalize_layout` — newlines, ligatures, odd spaces,
+   control characters;
 2. pages (split on form feeds) lose their running headers and footers
    (:func:`strip_page_furniture`); page-number lines and repeated document-symbol lines go;
 3. each line is cleaned of Markdown debris (:func:`clean_markup`);
@@ -46,67 +47,24 @@ Rules for the ambiguous cases (see also the tests):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+
+from pipelines.text.normalize import SOFT_HYPHEN, normalize_layout
+from pipelines.text.wordclasses import ABBREVIATIONS, CONTINUING_WORDS, wordset
 
 __all__ = [
     "clean_markup",
     "is_page_number",
     "join_hard_wraps",
-    "normalize_chars",
     "segment",
     "strip_page_furniture",
 ]
 
-# --------------------------------------------------------------------------- characters
-
-_LIGATURES = {
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-    "\ufb05": "st", "\ufb06": "st",
-}
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-          "\u202f\u205f\u3000"
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_CHAR_TABLE: dict[int, str | None] = {ord(k): v for k, v in _LIGATURES.items()}
-_CHAR_TABLE.update({ord(c): " " for c in _SPACES})
-_CHAR_TABLE.update({ord(c): None for c in _ZERO_WIDTH})
-_CHAR_TABLE.update({c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0C)})  # C0
-_CHAR_TABLE.update({c: None for c in range(0x7F, 0xA0)})  # DEL and C1
-_CHAR_TABLE.update({c: None for c in range(0xFDD0, 0xFDF0)})  # our placeholders
-_CHAR_TABLE[0x0B] = "\n"  # vertical tab: a line break in Word exports
-_CHAR_TABLE[0x2028] = "\n"
-_CHAR_TABLE[0x2029] = "\n\n"
-_RE_ODD_CHAR = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CHAR_TABLE)) + "]")
-
-_SOFT_HYPHEN = "\u00ad"
-_RE_SOFT_HYPHEN_INNER = re.compile(r"\u00ad(?![ \t]*\n)")
-_RE_SOFT_HYPHEN_EOL = re.compile(r"\u00ad[ \t]+\n")
-
-
-def normalize_chars(text: str) -> str:
-    """Unify newlines and characters that only differ in print.
-
-    ``\\r\\n`` and ``\\r`` become ``\\n``; ligatures (ﬁ ﬂ …) are spelled out; no-break and
-    other wide spaces become spaces; zero-width and control characters go (tab, newline and
-    form feed stay); soft hyphens stay only at line ends, where they mark a split word.
-    Quotes and dashes are kept as they are (no NFKC: it would also turn footnote
-    superscripts into digits glued onto words).
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    # str.translate is slow on long text; replace only the (usually few) odd characters
-    text = _RE_ODD_CHAR.sub(lambda m: _CHAR_TABLE[ord(m.group())] or "", text)
-    if _SOFT_HYPHEN in text:
-        text = _RE_SOFT_HYPHEN_EOL.sub(_SOFT_HYPHEN + "\n", text)
-        text = _RE_SOFT_HYPHEN_INNER.sub("", text)
-    return text
-
-
 # --------------------------------------------------------------------------- markup
 
 # Escaped Markdown characters that would otherwise look like markup are parked on
-# Unicode noncharacters (removed from input by normalize_chars) and restored at the end.
+# Unicode noncharacters (removed from input by normalize_layout) and restored at the end.
 _PARKED = {"*": "\ufdd0", "_": "\ufdd1", "\\": "\ufdd2", "`": "\ufdd3", "[": "\ufdd4",
            "]": "\ufdd5"}
 _UNPARK = str.maketrans({v: k for k, v in _PARKED.items()})
@@ -279,21 +237,8 @@ _RE_STARTER = re.compile(
 )
 
 
-def _words(spaced: str) -> frozenset[str]:
-    return frozenset(spaced.split())
-
-
 _QUOTES = "\"'“‘«"
 _CLOSERS = "\"'”’»)]"
-_FUNCTION_WORDS = _words(
-    "a an and as at by for from in into its of on or the their to with which that whose whom "
-    "including between among against under upon over through towards toward than nor but if "
-    "our your his her this these those such both either"
-)
-_ABBREVIATIONS = _words(
-    "mr mrs ms dr st no nos art arts para paras vol p pp e.g i.e cf viz ch sect rev corr add "
-    "distr op cit ibid"
-)
 # Words that open a UN paragraph (preambular participles and adjectives, operative verbs);
 # after a line ending in "," they signal a new clause rather than a wrapped line.
 _OPENER_RE = re.compile(
@@ -308,12 +253,12 @@ _OPENER_RE = re.compile(
 _NOT_OPENERS = frozenset({"United", "Beijing", "Limited", "Nanjing", "Kunming", "Hyped"})
 # Compound words that keep their hyphen when split at it ("well-" + "known"), when the
 # document itself gives no evidence either way.
-_HYPHEN_KEEP_PREFIX = _words(
+_HYPHEN_KEEP_PREFIX = wordset(
     "non self well cross ex all half counter anti long short large small full high low "
     "middle mid medium so e follow decision gender country co post twenty thirty forty "
     "fifty sixty seventy eighty ninety"
 )
-_HYPHEN_KEEP_SUFFIX = _words(
+_HYPHEN_KEEP_SUFFIX = wordset(
     "based related led owned term level oriented scale wide free specific sensitive "
     "affected bound up making designate elect centred centered responsive driven year "
     "building"
@@ -356,7 +301,7 @@ def _last_word(s: str) -> str:
 
 def _is_abbreviation_end(s: str) -> bool:
     """``Mr.``, ``No.``, ``e.g.`` at the end of a line: the sentence goes on."""
-    return s.rsplit(None, 1)[-1].rstrip(".").lower() in _ABBREVIATIONS
+    return s.rsplit(None, 1)[-1].rstrip(".").lower() in ABBREVIATIONS
 
 
 def _mend(left: str, right: str, vocab: frozenset[str] = frozenset()) -> tuple[str, str]:
@@ -368,7 +313,7 @@ def _mend(left: str, right: str, vocab: frozenset[str] = frozenset()) -> tuple[s
     ``vocab`` (the document's words, lower case) decides first: "Chair-" + "designate"
     keeps its hyphen if "chair-designate" occurs elsewhere and "chairdesignate" does not.
     """
-    if left.endswith(_SOFT_HYPHEN):
+    if left.endswith(SOFT_HYPHEN):
         return left[:-1], ""
     if not left.endswith("-"):
         return left, " "
@@ -516,7 +461,7 @@ def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
                     or prev[-1:] in (":", ";", ".", ","))
     if after_blank:
         return True
-    continues = prev.endswith(("-", _SOFT_HYPHEN)) or _last_word(prev) in _FUNCTION_WORDS
+    continues = prev.endswith(("-", SOFT_HYPHEN)) or _last_word(prev) in CONTINUING_WORDS
     if _RE_STARTER.match(line) and not continues:
         return True
     if prev.endswith("]") and para.head.startswith("["):  # "[on the report of … (A/99/1)]"
@@ -593,7 +538,7 @@ def _prepare_lines(text: str, paginated: bool = True) -> list[str]:
     Pages (split at form feeds) lose their running headers and footers, page numbers and
     blank lines at their edges, so a paragraph running over a page break joins up again.
     """
-    text = _park_escapes(normalize_chars(text))
+    text = _park_escapes(normalize_layout(text))
     pages = [page.split("\n") for page in text.split("\f")]
     if len(pages) > 1 and paginated:
         pages = strip_page_furniture(pages)

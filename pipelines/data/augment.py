@@ -107,7 +107,7 @@ def _end(text: str, mark: str) -> str:
 
 def _base_verb(phrase: str) -> str:
     """First-person/infinitive form of an operative phrase: "Also requests" → "Also request"."""
-    from pipelines.corpus.labels import lemmatize_verb
+    from pipelines.text.lemmas import lemmatize_verb
 
     words = phrase.split()
     for i, w in enumerate(words):

@@ -165,7 +165,7 @@ def load_gold(data: Path, split: str | None = None,
     split), one Parquet file, or a JSONL of clauses with gold labels.
     """
     from pipelines.data.dataset import load_clauses
-    from pipelines.models.base import document_order
+    from pipelines.data.order import document_order
 
     data = Path(data)
     splits: list[str] | None = None

@@ -25,7 +25,7 @@ SLICE_COLUMNS: tuple[str, ...] = ("body", "session", "phrase_band")
 
 def opening_word(text: object) -> str:
     """The first word after numbering, lowercased ('' when there is none)."""
-    from pipelines.features import opening_tokens
+    from pipelines.text.tokens import opening_tokens
 
     words = opening_tokens(str(text) if isinstance(text, str) else "", 1)
     return words[0] if words else ""

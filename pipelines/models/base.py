@@ -135,19 +135,3 @@ def load_model(path: str | Path) -> ClauseModel:
 
     model.decoder = ViterbiDecoder.load(path)
     return model
-
-
-def document_order(clauses: pd.DataFrame) -> pd.DataFrame:
-    """Rows grouped by document (first appearance) and sorted by ``para_id`` inside each."""
-    if clauses.empty:
-        return clauses
-    first = clauses.groupby("doc_id", sort=False).ngroup()
-    return clauses.assign(_doc_order=first.values).sort_values(
-        ["_doc_order", "para_id"], kind="stable").drop(columns="_doc_order")
-
-
-def empty_phrase_frame(index: pd.Index) -> pd.DataFrame:
-    """An action-phrase output with no phrase found for every row."""
-    return pd.DataFrame({"action_phrase": pd.Series([None] * len(index), index=index, dtype=object),
-                         "action_lemma": pd.Series([None] * len(index), index=index, dtype=object),
-                         "action_start": -1, "action_end": -1}, index=index)

@@ -25,41 +25,26 @@ import pandas as pd
 import pycrfsuite
 
 from pipelines.config import CRFConfig
-from pipelines.features import (
-    FUNCTION_WORDS,
+from pipelines.data.order import document_positions, document_slices
+from pipelines.features.context import clause_texts, document_features
+from pipelines.features.opening import (
     Features,
-    clause_texts,
-    document_features,
-    document_positions,
     learn_verb_stems,
     opening_features,
     opening_kind,
     opening_words,
-    phrase_frame,
-    phrase_length,
-    phrase_training_rows,
-    type_frame,
 )
 from pipelines.models.base import ClauseModel
+from pipelines.models.frames import phrase_frame, phrase_training_rows, type_frame
 from pipelines.models.phrase_lexicon import PhraseLexicon
+from pipelines.text.phrases import MAX_PHRASE_WORDS, phrase_length
+from pipelines.text.wordclasses import FUNCTION_WORDS
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "crf.crfsuite"
 STATE_FILE = "crf.json"
-MAX_PHRASE_WORDS = 8
 INSIDE, OUTSIDE = "I", "O"
-
-
-def _doc_slices(doc_ids: list[Any]) -> list[tuple[int, int]]:
-    """Consecutive ``(start, stop)`` runs of equal ``doc_ids``."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for i in range(1, len(doc_ids) + 1):
-        if i == len(doc_ids) or doc_ids[i] != doc_ids[start]:
-            out.append((start, i))
-            start = i
-    return out
 
 
 def token_features(text: str, verbs: frozenset[str], max_words: int = MAX_PHRASE_WORDS,
@@ -134,7 +119,7 @@ class CRFModel(ClauseModel):
         if self.task == "clause-type":
             feats = document_features(train, self.verbs)
             types = train["type"].tolist()
-            for start, stop in _doc_slices(train["doc_id"].tolist()):
+            for start, stop in document_slices(train["doc_id"].tolist()):
                 # unlabelled rows (e.g. annex text without a type) leave the sequence; the
                 # features of their neighbours were computed with them in place
                 keep = [i for i in range(start, stop) if types[i] in self.labels]
@@ -186,7 +171,7 @@ class CRFModel(ClauseModel):
         if order:
             frame = clauses.iloc[order]
             feats = document_features(frame, self.verbs)
-            for start, stop in _doc_slices(frame["doc_id"].tolist()):
+            for start, stop in document_slices(frame["doc_id"].tolist()):
                 tagger.set(pycrfsuite.ItemSequence(feats[start:stop]))
                 for i in range(stop - start):
                     proba[order[start + i]] = [tagger.marginal(lab, i) for lab in labels]

@@ -22,7 +22,7 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from pipelines.features import document_positions
+from pipelines.data.order import document_positions
 
 DECODE_FILE = "decode.json"
 #: weight of the transition scores against the model's log-probabilities: the families already

@@ -34,25 +34,22 @@ import numpy as np
 import pandas as pd
 
 from pipelines.config import LinearConfig
+from pipelines.data.order import document_positions
 from pipelines.errors import UnclauseError
-from pipelines.features import (
-    FUNCTION_WORDS,
-    clause_texts,
-    document_features,
-    document_positions,
+from pipelines.features.context import clause_texts, document_features
+from pipelines.features.opening import (
     learn_phrase_stops,
     learn_verb_stems,
     opening_features,
     opening_kind,
     opening_words,
-    phrase_frame,
-    phrase_length,
-    phrase_training_rows,
-    type_frame,
 )
 from pipelines.models.base import ClauseModel
+from pipelines.models.frames import phrase_frame, phrase_training_rows, type_frame
 from pipelines.models.phrase_lexicon import PhraseLexicon
 from pipelines.models.sparse_scorer import SparseScorer
+from pipelines.text.phrases import MAX_PHRASE_WORDS, phrase_length
+from pipelines.text.wordclasses import FUNCTION_WORDS
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -81,8 +78,6 @@ def __getattr__(name: str) -> Any:
 
         return FeatureIndexer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-#: longest action phrase considered, in words
-MAX_PHRASE_WORDS = 8
 
 
 # --------------------------------------------------------------------------- phrase candidates

@@ -20,17 +20,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.features import (
-    clause_end,
-    clause_texts,
-    document_positions,
-    opening_features,
-    opening_kind,
-)
+from pipelines.data.order import document_positions
+from pipelines.features.context import clause_texts
+from pipelines.features.opening import clause_end, opening_features, opening_kind
+from pipelines.text.wordclasses import NOUN_PHRASE_STARTS
 
-#: first words that start a noun phrase
-DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "all", "any", "each", "every",
-                         "this", "these", "those", "such", "further", "greater", "more"})
 #: types whose lead-in lines pass their type down to their items
 LEADING_TYPES = frozenset({"preambular", "operative"})
 
@@ -42,12 +36,12 @@ def is_list_item(text: str, verbs: frozenset[str] | None = None) -> bool:
         return False  # a sentence ("… shall be mapped;") or an infinitive ("To create …;")
     if feats["form"] == "plural":  # "Threats of …"
         return True
-    if feats["w2"] in DETERMINERS and feats["w1"] not in DETERMINERS:
+    if feats["w2"] in NOUN_PHRASE_STARTS and feats["w1"] not in NOUN_PHRASE_STARTS:
         return False  # a verb and its object ("Issue a joint statement;"), known verb or not
     kind = opening_kind(feats)
     if kind == "formula" and feats["num"] != "none":  # "(b) the exchange of information,"
         kind = "other"
-    return kind == "other" and (bool(verbs) or feats["w1"] in DETERMINERS)
+    return kind == "other" and (bool(verbs) or feats["w1"] in NOUN_PHRASE_STARTS)
 
 
 def inherit_list_types(clauses: pd.DataFrame, pred: pd.DataFrame,

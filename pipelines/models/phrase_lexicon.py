@@ -17,10 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.features import opening_spans, opening_word_tokens, phrase_length, phrase_words
-
-#: longest action phrase the lexicon knows, in words
-MAX_WORDS = 8
+from pipelines.text.phrases import MAX_PHRASE_WORDS, phrase_length
+from pipelines.text.tokens import opening_spans, opening_word_tokens, span_words
 
 
 def _opening_key(words: Sequence[str], known: frozenset[str]) -> tuple[str, int]:
@@ -28,7 +26,7 @@ def _opening_key(words: Sequence[str], known: frozenset[str]) -> tuple[str, int]
     ``phrase|next word`` for the longest known phrase, else ``<none>|first two words``."""
     key = best_key = ""
     best = 0
-    for k, word in enumerate(words[:MAX_WORDS], 1):
+    for k, word in enumerate(words[:MAX_PHRASE_WORDS], 1):
         key = f"{key} {word}" if key else word
         if key in known:
             best, best_key = k, key
@@ -48,14 +46,14 @@ class PhraseLexicon:
     def learn(cls, texts: Sequence[str], phrases: Sequence[Any], use: Sequence[bool],
               min_count: int = 3, min_precision: float = 0.99) -> PhraseLexicon:
         """Learn from training clauses; ``use`` marks the rows that teach phrases."""
-        known = frozenset(" ".join(phrase_words(p)) for p, ok in zip(phrases, use, strict=True)
+        known = frozenset(" ".join(span_words(p)) for p, ok in zip(phrases, use, strict=True)
                           if ok and isinstance(p, str) and p)
         hits: Counter[str] = Counter()
         right: Counter[str] = Counter()
         for text, phrase, ok in zip(texts, phrases, use, strict=True):
             if not ok:
                 continue
-            _, spans = opening_spans(text, MAX_WORDS + 1)
+            _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
             gold = phrase_length(text, phrase if isinstance(phrase, str) else None, spans)
             key, k = _opening_key([s[2] for s in spans], known)
             hits[key] += 1
@@ -68,9 +66,9 @@ class PhraseLexicon:
         """``(True, span offsets or None)`` when the opening is trusted, else ``(False, None)``."""
         if not self.trusted:
             return False, None
-        found = opening_word_tokens(text, MAX_WORDS + 1)
+        found = opening_word_tokens(text, MAX_PHRASE_WORDS + 1)
         if found is None:
-            _, spans = opening_spans(text, MAX_WORDS + 1)
+            _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
             key, k = _opening_key([s[2] for s in spans], self.known)
             if key not in self.trusted:
                 return False, None

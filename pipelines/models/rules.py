@@ -24,20 +24,14 @@ import numpy as np
 import pandas as pd
 
 from pipelines.config import RulesConfig
-from pipelines.features import (
-    clause_texts,
-    document_features,
-    document_positions,
-    learn_verb_stems,
-    opening_features,
-    opening_spans,
-    opening_tokens,
-    phrase_frame,
-    phrase_length,
-    type_frame,
-)
+from pipelines.data.order import document_positions
+from pipelines.features.context import clause_texts, document_features
+from pipelines.features.opening import learn_verb_stems, opening_features
 from pipelines.models.base import ClauseModel
+from pipelines.models.frames import phrase_frame, type_frame
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.text.phrases import phrase_length
+from pipelines.text.tokens import opening_spans, opening_tokens
 
 log = logging.getLogger(__name__)
 

@@ -29,12 +29,13 @@ import numpy as np
 import pandas as pd
 
 from pipelines.config import OFFLINE_MINILM, TransformerConfig
-from pipelines.corpus.labels import lemmatize_phrase
 from pipelines.data.dataset import sample_documents
+from pipelines.data.order import document_positions, document_slices
 from pipelines.errors import UnclauseError
-from pipelines.features import type_frame
-from pipelines.models.base import ClauseModel, empty_phrase_frame
+from pipelines.models.base import ClauseModel
+from pipelines.models.frames import empty_phrase_frame, type_frame
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.text.lemmas import lemmatize_phrase
 from pipelines.text.numbering import numbering_end
 
 try:
@@ -110,13 +111,11 @@ def context_strings(clauses: pd.DataFrame) -> list[str]:
     """
     n = len(clauses)
     texts = clauses["text"].fillna("").astype(str).to_numpy()
-    docs = clauses["doc_id"].to_numpy() if "doc_id" in clauses else np.zeros(n)
-    para = clauses["para_id"].to_numpy() if "para_id" in clauses else np.arange(n)
-    frame = pd.DataFrame({"doc": pd.Series(docs).astype(str), "para": para, "row": np.arange(n)})
-    frame = frame.sort_values(["doc", "para", "row"], kind="stable")
+    docs = [str(d) for d in clauses["doc_id"].tolist()] if "doc_id" in clauses else ["0"] * n
+    order = document_positions(clauses)
     out = [""] * n
-    for _, group in frame.groupby("doc", sort=False):
-        rows = group["row"].to_numpy()
+    for start, stop in document_slices([docs[row] for row in order]):
+        rows = order[start:stop]
         size = len(rows)
         for i, row in enumerate(rows):
             if i:

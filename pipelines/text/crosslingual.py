@@ -26,7 +26,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pipelines.corpus.labels import lemmatize_phrase, normalize_phrase
+from pipelines.text.lemmas import lemmatize_phrase
+from pipelines.text.phrases import normalize_phrase
 
 __all__ = [
     "MAP_RESOURCE",

@@ -1,13 +1,94 @@
-"""Closed English word classes the language rules share: month names (dates)."""
+"""Closed English word classes the language rules share, each named for the rule that reads it.
+
+Open classes (which words are verbs) are learned from data; only these small closed lists are
+spelled out. Two lists of adverbs serve two rules and differ on purpose: the opening's head is
+found past :data:`OPENING_ADVERBS` (which include "and", "in addition", ordinals), while the
+lemmatizer sets aside the longer list of manner and degree adverbs in :data:`MODIFIER_ADVERBS`.
+"""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MONTHS", "MONTH_RE"]
+__all__ = [
+    "ABBREVIATIONS", "CONTINUING_WORDS", "DATE_RE", "FUNCTION_WORDS", "MODALS", "MODIFIER_ADVERBS",
+    "MONTHS", "MONTH_RE", "NOUN_PHRASE_STARTS", "NOUN_PREPOSITIONS", "OPENING_ADVERBS",
+    "SUBORDINATORS", "is_plural_noun", "wordset",
+]
+
+
+def wordset(spaced: str) -> frozenset[str]:
+    """The words of a whitespace-separated list."""
+    return frozenset(spaced.split())
+
+
+# ── dates ─────────────────────────────────────────────────────────────────────────────────
 
 #: month names, lower case, as an alternation for regular expressions
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
           "december")
 #: a month name at the match position (any case)
 MONTH_RE = re.compile(rf"(?:{MONTHS})\b", re.IGNORECASE)
+#: a written date: "22 November 2017", "November 22, 2017", "November 2017"
+DATE_RE = re.compile(rf"(?:\b\d{{1,2}}\s+(?:{MONTHS})\s+\d{{4}}|\b(?:{MONTHS})\s+\d{{1,2}},?\s+"
+                     rf"\d{{4}}|\b(?:{MONTHS})\s+\d{{4}})", re.IGNORECASE)
+
+# ── the opening of a clause ───────────────────────────────────────────────────────────────
+
+#: words that modify the opening verb and are skipped to find its head
+OPENING_ADVERBS = frozenset({
+    "also", "further", "again", "once", "hereby", "still", "moreover", "furthermore",
+    "likewise", "therefore", "thus", "accordingly", "both", "however", "nevertheless", "now",
+    "and", "finally", "lastly", "first", "second", "third", "in", "addition",
+})
+#: conjunctions that open a subordinate (non-enacting) clause
+SUBORDINATORS = frozenset({"whereas", "given", "since", "inasmuch"})
+#: modal verbs; a subject followed by one is a finite predicate
+MODALS = frozenset({"shall", "should", "will", "may", "must", "would", "can", "could"})
+#: after a word in -s these make it a plural noun, not a verb ("Participants at", "Threats of")
+NOUN_PREPOSITIONS = frozenset({"of", "at", "from", "by"})
+#: function words at a candidate phrase boundary
+FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "of", "to", "that", "its", "their", "his", "her", "our", "all", "in",
+    "with", "for", "upon", "on", "by", "at", "and", "or", "as", "from", "this", "these", "those",
+    "any", "which", "whose", "be", "is", "are", "has", "have", "not", "no",
+})
+#: first words of a noun phrase (a list item "The risk of …;", not "Issue a statement;")
+NOUN_PHRASE_STARTS = frozenset({
+    "the", "a", "an", "its", "their", "our", "all", "any", "each", "every", "this", "these",
+    "those", "such", "further", "greater", "more",
+})
+
+
+def is_plural_noun(word: str, next_word: str) -> bool:
+    """A word in -s before of/at/from/by reads as a plural noun, not a verb: "Threats of …",
+    "Participants at …" (``word`` and ``next_word`` lowercased)."""
+    return word[-1:] == "s" and next_word in NOUN_PREPOSITIONS
+
+
+# ── action phrases ────────────────────────────────────────────────────────────────────────
+
+#: adverbs the lemmatizer sets aside as modifiers ("Also", "Strongly", "Once again")
+MODIFIER_ADVERBS = wordset("""
+also further again furthermore moreover additionally likewise similarly equally especially
+particularly therefore hereby thus duly warmly sincerely greatly profoundly highly unanimously
+resolutely urgently respectfully solemnly unequivocally categorically vigorously emphatically
+expressly explicitly still nevertheless accordingly consequently hence finally lastly ever
+strongly deeply firmly fully gravely seriously most very once yet now always continually
+constantly repeatedly earnestly keenly sorely genuinely wholeheartedly fervently increasingly
+particularly specifically officially formally collectively jointly individually
+""")
+
+# ── line joining ──────────────────────────────────────────────────────────────────────────
+
+#: a line that ends in one of these goes on in the next line
+CONTINUING_WORDS = wordset(
+    "a an and as at by for from in into its of on or the their to with which that whose whom "
+    "including between among against under upon over through towards toward than nor but if "
+    "our your his her this these those such both either"
+)
+#: abbreviations whose full stop does not end a sentence ("Mr.", "No.", "e.g.")
+ABBREVIATIONS = wordset(
+    "mr mrs ms dr st no nos art arts para paras vol p pp e.g i.e cf viz ch sect rev corr add "
+    "distr op cit ibid"
+)

@@ -14,13 +14,14 @@ import yaml
 
 from pipelines.config import ExperimentConfig, flatten
 from pipelines.data.dataset import dataset_digest, load_clauses, read_manifest, sample_documents
+from pipelines.data.order import document_order
 from pipelines.data.split import SPLITS
 from pipelines.errors import UnclauseError
 from pipelines.evaluation.challenge import preop_macro_f1
 from pipelines.evaluation.errors import error_table
 from pipelines.evaluation.metrics import PRIMARY_METRIC, confusion, task_metrics
 from pipelines.evaluation.plots import confusion_png
-from pipelines.models.base import build_model, document_order
+from pipelines.models.base import build_model
 from pipelines.schema import CLAUSE_TYPES
 from pipelines.tracking.lineage import git_tags, log_dataset
 from pipelines.tracking.registry import register_if_better

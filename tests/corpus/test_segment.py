@@ -14,7 +14,6 @@ from pipelines.corpus.segment import (
     clean_markup,
     is_page_number,
     join_hard_wraps,
-    normalize_chars,
     segment,
     strip_page_furniture,
 )
@@ -25,13 +24,7 @@ SEED = Path(__file__).resolve().parents[3] / "shared/corpus/seed/000_602ffa9324d
 # --------------------------------------------------------------------------- characters
 
 
-def test_normalize_newlines_ligatures_spaces_controls() -> None:
-    raw = "e\ufb03cient \ufb01nance\r\nA\u00a0B\u200bC\x07D\rE — “quoted” ‘x’ – y"
-    assert normalize_chars(raw) == "efficient finance\nA BCD\nE — “quoted” ‘x’ – y"
-
-
-def test_normalize_soft_hyphen_only_kept_at_line_end() -> None:
-    assert normalize_chars("co\u00adoper\u00ad  \nation") == "cooper\u00ad\nation"
+def test_soft_hyphen_at_line_end_joins_the_word() -> None:
     assert segment("co\u00adoper\u00ad\nation of States.") == ["cooperation of States."]
 
 

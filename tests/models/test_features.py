@@ -7,19 +7,11 @@ import time
 import pandas as pd
 import pytest
 
-from pipelines.features import (
-    document_features,
-    document_positions,
-    learn_verb_stems,
-    opening_features,
-    opening_kind,
-    opening_spans,
-    opening_tokens,
-    phrase_length,
-    phrase_words,
-    verb_stem,
-    word_form,
-)
+from pipelines.data.order import document_positions
+from pipelines.features.context import document_features
+from pipelines.features.opening import learn_verb_stems, opening_features, opening_kind, verb_stem, word_form
+from pipelines.text.phrases import phrase_length
+from pipelines.text.tokens import opening_spans, opening_tokens, span_words
 
 
 def test_opening_tokens_ignore_numbering_case_and_wraps() -> None:
@@ -116,7 +108,7 @@ def test_opening_spans_and_phrase_length() -> None:
     assert phrase_length(text, "Also requests", spans) == 2
     assert phrase_length(text, None, spans) == 0
     assert phrase_length(text, "Decides", spans) is None
-    assert phrase_words("Also, in this regard, calls upon") == (
+    assert span_words("Also, in this regard, calls upon") == (
         "also", "in", "this", "regard", "calls", "upon")
 
 

@@ -87,7 +87,6 @@ def test_phrases_robust_to_case(phrase_model, valid_table, checks) -> None:
 
 
 def test_phrase_lemma(phrase_model) -> None:
-    pytest.importorskip("pipelines.corpus.labels")
     frame = pd.DataFrame({"doc_id": "d", "para_id": [0, 1],
                           "text": ["3. Also requests the Council;", "The General Assembly,"]})
     out = phrase_model.predict(frame)

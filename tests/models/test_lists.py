@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.features import type_frame
+from pipelines.models.frames import type_frame
 from pipelines.models.lists import inherit_list_types, is_list_item
 from pipelines.schema import CLAUSE_TYPES
 

@@ -59,7 +59,6 @@ def test_phrases_exact_substrings(phrase_model, valid_table, checks) -> None:
 
 
 def test_phrase_lemma(phrase_model) -> None:
-    pytest.importorskip("pipelines.corpus.labels")
     frame = pd.DataFrame({"doc_id": "d", "para_id": [0], "text": ["3. Also requests the Council;"]})
     out = phrase_model.predict(frame)
     assert out.loc[0, "action_phrase"] == "Also requests"

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.corpus.labels import normalize_text
+from pipelines.text.normalize import normalize_text
 from pipelines.text.unicode import normalize_unicode
 
 

@@ -1,0 +1,45 @@
+"""Document order: clauses grouped by document (in order of first appearance) and sorted by
+``para_id`` inside each, ties kept in row order. Models predict on clauses in this order, so
+they may use document context; every stage reads the order from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["document_order", "document_positions", "document_slices"]
+
+
+def document_positions(clauses: pd.DataFrame) -> list[int]:
+    """Row positions of ``clauses`` in document order (row order stands in for a missing
+    ``para_id``; a missing ``doc_id`` makes one document)."""
+    if clauses.empty:
+        return []
+    n = len(clauses)
+    frame = pd.DataFrame({"doc_id": clauses["doc_id"].to_numpy() if "doc_id" in clauses
+                          else [0] * n,
+                          "para_id": clauses["para_id"].to_numpy() if "para_id" in clauses
+                          else range(n)})
+    frame["_doc"] = frame.groupby("doc_id", sort=False).ngroup()
+    return frame.sort_values(["_doc", "para_id"], kind="stable").index.tolist()
+
+
+def document_order(clauses: pd.DataFrame) -> pd.DataFrame:
+    """``clauses`` reordered into document order (index and columns kept)."""
+    if clauses.empty:
+        return clauses
+    return clauses.iloc[document_positions(clauses)]
+
+
+def document_slices(doc_ids: Sequence[Any]) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of equal ``doc_ids`` (clauses already in document order)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(doc_ids) + 1):
+        if i == len(doc_ids) or doc_ids[i] != doc_ids[start]:
+            out.append((start, i))
+            start = i
+    return out

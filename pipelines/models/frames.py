@@ -1,0 +1,64 @@
+"""The tables models read and write: the text column in, which rows teach a phrase model, and the
+output columns of each task (see :mod:`pipelines.models.base` for the protocol).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipelines.text.lemmas import lemmatize_phrase
+
+
+def phrase_training_rows(frame: pd.DataFrame) -> list[bool]:
+    """Which rows teach a phrase model: clauses with a gold phrase, and ``other`` clauses (which
+    have none). A preambular or operative clause without a gold phrase is a markup gap in this
+    corpus (declarations in the first person, ``phrase_missing`` rows), not a clause without an
+    opening phrase, so it is left out rather than taught as "no phrase"."""
+    phrase = frame["action_phrase"].tolist()
+    types = frame["type"].tolist() if "type" in frame else ["other"] * len(frame)
+    missing = (frame["phrase_missing"].fillna(False).astype(bool).tolist()
+               if "phrase_missing" in frame else [False] * len(frame))
+    return [not miss and (isinstance(p, str) and bool(p.strip()) or t == "other")
+            for p, t, miss in zip(phrase, types, missing, strict=True)]
+
+
+def type_frame(proba: Any, classes: Sequence[str], labels: Sequence[str],
+               index: pd.Index) -> pd.DataFrame:
+    """The clause-type output columns from a probability matrix whose columns are ``classes``."""
+    proba = np.asarray(proba, dtype=float)
+    full = np.zeros((len(index), len(labels)))
+    for j, cls in enumerate(classes):
+        if cls in labels:
+            full[:, labels.index(cls)] = proba[:, j]
+    total = full.sum(axis=1, keepdims=True)
+    full = np.divide(full, total, out=np.full_like(full, 1 / len(labels)), where=total > 0)
+    best = full.argmax(axis=1)
+    out = pd.DataFrame({"type": [labels[i] for i in best],
+                        "type_score": full[np.arange(len(index)), best]}, index=index)
+    for j, label in enumerate(labels):
+        out[f"proba_{label}"] = full[:, j]
+    return out
+
+
+def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
+                 index: pd.Index) -> pd.DataFrame:
+    """The action-phrase output columns from ``(start, end)`` offsets (None: no phrase)."""
+    phrases = [texts[i][b[0]:b[1]] if b else None for i, b in enumerate(bounds)]
+    return pd.DataFrame({
+        "action_phrase": pd.Series(phrases, index=index, dtype=object),
+        "action_lemma": pd.Series(
+            [lemmatize_phrase(p) if p else None for p in phrases], index=index, dtype=object),
+        "action_start": pd.Series([b[0] if b else -1 for b in bounds], index=index, dtype="int64"),
+        "action_end": pd.Series([b[1] if b else -1 for b in bounds], index=index, dtype="int64"),
+    }, index=index)
+
+
+def empty_phrase_frame(index: pd.Index) -> pd.DataFrame:
+    """An action-phrase output with no phrase found for every row."""
+    return pd.DataFrame({"action_phrase": pd.Series([None] * len(index), index=index, dtype=object),
+                         "action_lemma": pd.Series([None] * len(index), index=index, dtype=object),
+                         "action_start": -1, "action_end": -1}, index=index)

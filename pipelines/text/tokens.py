@@ -1,0 +1,94 @@
+"""The words of a clause's opening: tokens, exact character spans, lower-cased word forms.
+
+Everything starts after the numbering (:mod:`pipelines.text.numbering`), is robust to ALL CAPS,
+hard wraps and edge punctuation, and is fast (compiled regexes, no allocation beyond the words
+asked for): the annotator reads every clause through these functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.text.numbering import numbering_end
+
+__all__ = ["Span", "first_words", "opening_spans", "opening_tokens", "opening_word_tokens",
+           "span_words"]
+
+#: ``(start, end, word, trail)``: character offsets of a word without its trailing
+#: punctuation, the word lowercased without edge punctuation, and the trailing punctuation
+Span = tuple[int, int, str, str]
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,/:]\d+)*")
+_SPAN_RE = re.compile(r"\S+")
+_TRAIL = ",;:.!?)]}\"'”’*_"
+_LEADING = "\"'“‘(*_"
+
+
+def first_words(text: str, n: int) -> list[str]:
+    """The first ``n`` words of ``text`` (letters or numbers, no punctuation), lowercased."""
+    return [w.lower() for w in _WORD_RE.findall(text, 0, 40 + 16 * n)[:n]]
+
+
+def opening_tokens(text: str, n: int = 6) -> list[str]:
+    """The first ``n`` words after numbering, bullets and quotes, lowercased (no punctuation)."""
+    text = text or ""
+    return first_words(text[numbering_end(text):], n)
+
+
+def opening_spans(text: str, n: int = 12) -> tuple[int, list[Span]]:
+    """``(offset, spans)`` for the first ``n`` whitespace tokens after the numbering.
+
+    Each span is ``(start, end, word, trail)``: ``end`` excludes trailing punctuation ``trail``,
+    so ``text[spans[0][0]:spans[k-1][1]]`` is the exact surface of a k-word opening phrase even
+    across hard wraps; ``word`` is lowercased with edge punctuation removed.
+    """
+    text = text if isinstance(text, str) else ""
+    offset = numbering_end(text)
+    spans: list[Span] = []
+    append = spans.append
+    for m in _SPAN_RE.finditer(text, offset):
+        tok = m.group()
+        core = tok.rstrip(_TRAIL)
+        if core is tok:  # no trailing punctuation (the common case)
+            start = m.start()
+            append((start, start + len(tok), tok.lower().strip(_LEADING), ""))
+        elif core:
+            start = m.start()
+            append((start, start + len(core), core.lower().strip(_LEADING), tok[len(core):]))
+        else:  # punctuation alone joins the previous word's trail
+            if spans:
+                spans[-1] = (*spans[-1][:3], spans[-1][3] + tok)
+            continue
+        if len(spans) >= n:
+            break
+    return offset, spans
+
+
+def opening_word_tokens(text: str, n: int = 12,
+                        ) -> tuple[int, list[tuple[str, str]], list[str]] | None:
+    """``(offset, [(token, core)], words)`` for the first ``n`` words after the numbering, the
+    words as :func:`opening_spans` reads them, without building spans (a lookup needs offsets
+    only when it hits; ``text.find(token)`` gives them). None when punctuation-only tokens
+    leave fewer than ``n`` words in the first ``n + 1`` tokens: use ``opening_spans`` then."""
+    offset = numbering_end(text)
+    tokens = text[offset:].split(None, n)
+    kept: list[tuple[str, str]] = []
+    words: list[str] = []
+    for tok in tokens[:n]:
+        core = tok.rstrip(_TRAIL)
+        if core:
+            kept.append((tok, core))
+            words.append(core.lower().strip(_LEADING))
+    if len(words) < n and len(tokens) > n:
+        return None
+    return offset, kept, words
+
+
+def span_words(phrase: str) -> tuple[str, ...]:
+    """A phrase as the lowercased words :func:`opening_spans` would give for it."""
+    out = []
+    for m in _SPAN_RE.finditer(phrase):
+        core = m.group().rstrip(_TRAIL)
+        if core:
+            out.append(core.lower().strip(_LEADING))
+    return tuple(out)
