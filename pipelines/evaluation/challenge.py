@@ -27,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import precision_recall_fscore_support
 
 from pipelines.errors import UnclauseError
 from pipelines.evaluation.metrics import phrase_metrics, type_metrics
@@ -230,9 +229,8 @@ def preop_macro_f1(gold: list[str], pred: list[str]) -> float:
     if not pairs:
         return float("nan")
     g, p = zip(*pairs, strict=True)
-    _, _, f, s = precision_recall_fscore_support(list(g), list(p), labels=list(PREOP),
-                                                 zero_division=0)
-    return float(f[s > 0].mean())
+    m = type_metrics(g, p)
+    return float(np.mean([m[f"{t}.f1"] for t in PREOP if m[f"{t}.support"] > 0]))
 
 
 def aligned_predictions(cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFrame:
