@@ -28,10 +28,17 @@ export OMP_WAIT_POLICY=PASSIVE
 
 # The default experiments of `make run`: configs/experiment/NAME.yaml, optionally followed by
 # `:`-separated group choices and overrides (default:task=action-phrase:model=crf). Registered
-# ones compete for @champion on validation; debug-size ones are evaluated on samples, so only log.
+# ones compete for @champion on the generalization score (validation + the challenge sets' dev
+# parts, pipelines/training/selection.py); debug-size ones are evaluated on samples, so only log.
+# GENERAL_EXPERIMENTS: the generalizing configuration (configs/experiment/general.yaml, training-
+# time transformations) for linear and CRF, and linear with Viterbi decoding (issue 9).
 TASKS    ?= clause-type action-phrase
 FAMILIES ?= rules linear crf
-EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):model=$(f)))
+GENERAL_FAMILIES ?= linear crf
+GENERAL_EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(GENERAL_FAMILIES),general:task=$(t):model=$(f))) \
+                       general:model=linear:decode=viterbi
+EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):model=$(f))) \
+               $(GENERAL_EXPERIMENTS)
 DEBUG_EXPERIMENTS ?= debug
 
 .PHONY: help venv data data-multi run experiments compare test lint bench serve ui full-transformer system-deps clean
@@ -82,6 +89,7 @@ run: $(STAMP) ## main job: build data, run + register the default experiments, c
 	$(MAKE) --no-print-directory data
 	$(MAKE) --no-print-directory experiments
 	$(UNCLAUSE) compare
+	$(UNCLAUSE) report generalization
 	$(UNCLAUSE) evaluate models:/clause-type@champion models:/action-phrase@champion \
 	  --data $(DATA)/test.parquet --out reports/champions
 	@echo ""

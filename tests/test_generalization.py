@@ -112,3 +112,25 @@ def test_report_table_is_generated_from_runs(runs: dict[str, Any], workspace: Pa
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# experiments\n\nKept text.\n")
     assert text.count(START) == 1 and text.count(END) == 1
+
+
+def test_evaluate_reports_every_challenge_kind_and_part(runs: dict[str, Any],
+                                                        workspace: Path) -> None:
+    if not challenge.available_kinds():
+        pytest.skip("no challenge sets in this checkout")
+    from typer.testing import CliRunner
+
+    from pipelines.cli.main import app
+
+    out = workspace / "challenge-report"
+    result = CliRunner().invoke(app, ["evaluate", "models:/clause-type@champion",
+                                      "models:/action-phrase@champion", "--challenge",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "challenge.csv")
+    assert set(table["task"]) == {"clause-type", "action-phrase"}
+    assert {"dev", "final"} <= set(table["part"])
+    assert set(table["kind"]) == set(challenge.available_kinds())
+    typed = table[table["task"] == "clause-type"]
+    assert typed["preop_macro_f1"].between(0, 1).all()
+    assert "Segmentation mismatches" in (out / "challenge.md").read_text(encoding="utf-8")

@@ -15,10 +15,13 @@ def command(
     model_uris: Annotated[list[str], typer.Argument(
         help="one or more models: models:/NAME@ALIAS, models:/NAME/VERSION, runs:/RUN_ID/model "
              "or a local model folder", show_default=False)],
-    data: Annotated[Path, typer.Option(
+    data: Annotated[Path | None, typer.Option(
         "--data", help="gold clauses: a dataset folder (its test split unless --split), a "
                        "Parquet file, or a JSONL with type / action_phrase / action_lemma",
-        show_default=False)],
+        show_default=False)] = None,
+    challenge: Annotated[bool, typer.Option(
+        "--challenge", help="also score every challenge kind (data/challenge), dev and final "
+                            "parts separately")] = False,
     out: Annotated[Path, typer.Option("--out", help="report folder")] = Path("reports/eval"),
     n_boot: Annotated[int, typer.Option(
         "--n-boot", min=0, help="bootstrap resamples of whole documents (0: no intervals)")
@@ -37,8 +40,21 @@ def command(
                               "gold_ or input_ when present, else type, action_phrase, …)")
     ] = None,
 ) -> None:
-    """Metrics with 95 % bootstrap intervals, per-class and per-slice tables, a report."""
+    """Metrics with 95 % bootstrap intervals, per-class and per-slice tables, a report;
+    with --challenge, the scores per challenge kind and part."""
+    from pipelines.errors import UnclauseError
     from pipelines.evaluation.evaluate import evaluate_models
+
+    if data is None and not challenge:
+        raise UnclauseError("nothing to evaluate on", "pass --data PATH and/or --challenge")
+    if challenge:
+        from pipelines.evaluation.challenge import evaluate_models as evaluate_challenge
+
+        table = evaluate_challenge(model_uris, out)
+        print_table(table, "unclause evaluate — challenge sets (dev and final parts)")
+        stdout.print(f"challenge report: {out / 'challenge.md'}")
+    if data is None:
+        return
 
     report = evaluate_models(model_uris, data, out, task=task, n_boot=n_boot, track=track,
                              split=split, gold_prefix=gold_prefix)

@@ -316,3 +316,49 @@ def mismatch_table(sets: list[ChallengeSet]) -> pd.DataFrame:
     rows = [m for s in sets for m in s.mismatches]
     return pd.DataFrame(rows, columns=["kind", "part", "doc_id", "para_id", "match", "text",
                                        "segment"])
+
+
+# --------------------------------------------------------------------------- registered models
+
+
+def _task_of(pred: pd.DataFrame) -> str:
+    return "clause-type" if "type" in pred.columns else "action-phrase"
+
+
+def evaluate_models(model_uris: list[str], out_dir: Path,
+                    parts: Iterable[str] = PARTS) -> pd.DataFrame:
+    """Every model on every challenge kind and part: one row per (model, kind, part), written
+    as ``challenge.csv`` and ``challenge.md`` (with the segmentation mismatches) in ``out_dir``."""
+    from pipelines.io import atomic_open
+    from pipelines.tracking.registry import load_model
+    from pipelines.tracking.store import connect
+
+    sets = load_sets(parts)
+    if not sets:
+        raise UnclauseError(f"no challenge sets under {CHALLENGE_ROOT}",
+                            "see data/challenge/README.md for the layout")
+    store = connect()
+    rows = []
+    for uri in model_uris:
+        model = load_model(uri, store).pyfunc
+        for cset in sets:
+            pred = model.predict(cset.inputs)
+            if not isinstance(pred, pd.DataFrame):
+                pred = pd.DataFrame(pred)
+            task = _task_of(pred)
+            metrics = score(task, cset, pred)
+            rows.append({"model": uri, "task": task, "kind": cset.kind, "part": cset.part,
+                         "documents": cset.documents, "clauses": int(metrics["n"]),
+                         **{m: metrics.get(m, float("nan")) for m in TASK_METRICS[task]}})
+    table = pd.DataFrame(rows)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_open(out_dir / "challenge.csv") as fh:
+        table.to_csv(fh, index=False)
+    mismatches = mismatch_table(sets)
+    with atomic_open(out_dir / "challenge.md") as fh:
+        fh.write("# Challenge sets\n\nPer kind and part (dev: selection and tuning; final: "
+                 "reported only).\n\n" + table.to_markdown(index=False, floatfmt=".4f")
+                 + f"\n\n## Segmentation mismatches ({len(mismatches)})\n\n"
+                 + (mismatches.to_markdown(index=False) if len(mismatches) else "none") + "\n")
+    return table

@@ -280,6 +280,10 @@ def _analyse(phrase: str) -> tuple[str, tuple[str, ...]]:
     mods: list[str] = []
     if words and words[0] == "we":
         words = words[1:]
+    if words[:3] == ["it", "is", "recommended"]:  # the impersonal recommendation of other genres
+        return "recommend", tuple(mods)
+    if words[:1] == ["to"] and len(words) > 1:  # an infinitive item: "(a) To call upon …"
+        words = words[1:]
     i = _skip_modifiers(words, 0, mods)
     if i >= len(words):
         return "", tuple(mods)

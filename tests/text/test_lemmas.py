@@ -127,3 +127,12 @@ def test_lemmatize_phrase_is_total_and_lower_case(raw: str) -> None:
     assert isinstance(lemma, str) and lemma == lemma.lower()
     assert lemmatize_phrase(raw) == lemma
     assert isinstance(phrase_modifiers(raw), tuple)
+
+
+@pytest.mark.parametrize(("phrase", "lemma"), [
+    ("To call upon", "call upon"), ("To take note", "take note"), ("We call for", "call for"),
+    ("It is recommended", "recommend"), ("IT IS RECOMMENDED", "recommend"), ("Decide", "decide"),
+])
+def test_lemmas_of_other_genres(phrase: str, lemma: str) -> None:
+    """Infinitive items, first person and the impersonal recommendation (issue 9)."""
+    assert lemmatize_phrase(phrase) == lemma
