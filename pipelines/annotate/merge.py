@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.annotate.options import DEFAULT_PHRASE_MODEL, DEFAULT_TYPE_MODEL
 from pipelines.annotate.stream import Unit
 from pipelines.errors import UnclauseError
 from pipelines.models.frames import empty_phrase_frame
@@ -24,8 +25,6 @@ from pipelines.tracking.store import connect
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TYPE_MODEL = "models:/clause-type@champion"
-DEFAULT_PHRASE_MODEL = "models:/action-phrase@champion"
 #: Fields annotate adds to every input record, in this order.
 OUTPUT_FIELDS: tuple[str, ...] = ("type", "type_score", "action_phrase", "action_lemma",
                                   "action_span", "review")

@@ -32,15 +32,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.annotate.merge import (
+from pipelines.annotate.merge import Models, load_models, merge_predictions, model_frame
+from pipelines.annotate.options import (
+    DEFAULT_BATCH_SIZE,
     DEFAULT_PHRASE_MODEL,
+    DEFAULT_REVIEW_THRESHOLD,
     DEFAULT_TYPE_MODEL,
-    Models,
-    load_models,
-    merge_predictions,
-    model_frame,
+    STRATEGIES,
+    OnError,
+    Strategy,
 )
-from pipelines.annotate.select import STRATEGIES, Strategy, select_rows
+from pipelines.annotate.select import select_rows
 from pipelines.annotate.state import (
     STATE_VERSION,
     RunState,
@@ -48,14 +50,11 @@ from pipelines.annotate.state import (
     partial_paths,
     resume_state,
 )
-from pipelines.annotate.stream import ClauseStream, OnError, is_jsonl_input, iter_batches
+from pipelines.annotate.stream import ClauseStream, is_jsonl_input, iter_batches
 from pipelines.annotate.writers import dumps, iter_jsonl, output_format, write
 from pipelines.errors import InputError, UnclauseError
 
 log = logging.getLogger(__name__)
-
-DEFAULT_BATCH_SIZE = 5000
-DEFAULT_REVIEW_THRESHOLD = 0.8
 
 
 @dataclass

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipelines.annotate.merge import SELECT_KEY
+from pipelines.annotate.options import STRATEGIES, Strategy
 from pipelines.annotate.stream import doc_key
 from pipelines.annotate.writers import iter_jsonl, public
 from pipelines.errors import UnclauseError
 from pipelines.schema import CLAUSE_TYPES
-
-STRATEGIES: tuple[str, ...] = ("least-confident", "margin", "entropy")
-
-Strategy = Literal["least-confident", "margin", "entropy"]
 
 
 def uncertainty(proba: pd.DataFrame | Any, strategy: Strategy = "least-confident") -> pd.Series:

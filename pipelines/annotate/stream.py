@@ -13,13 +13,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
+from pipelines.annotate.options import OnError
 from pipelines.errors import UnclauseError
 
 JSONL_INPUT_SUFFIXES = (".jsonl", ".ndjson")
-
-OnError = Literal["skip", "stop"]
 
 
 def doc_key(record: dict[str, Any], default_doc: str) -> str:

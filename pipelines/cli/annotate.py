@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipelines.annotate.merge import DEFAULT_PHRASE_MODEL, DEFAULT_TYPE_MODEL
-from pipelines.annotate.run import DEFAULT_BATCH_SIZE, DEFAULT_REVIEW_THRESHOLD, BatchProgress, annotate
-from pipelines.annotate.select import STRATEGIES
+from pipelines.annotate.options import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_PHRASE_MODEL,
+    DEFAULT_REVIEW_THRESHOLD,
+    DEFAULT_TYPE_MODEL,
+    OnError,
+    Strategy,
+)
 from pipelines.annotate.state import RunState, partial_paths
 from pipelines.cli.console import console
 from pipelines.cli.console import out as stdout
 from pipelines.errors import Interrupted, UnclauseError
+
+if TYPE_CHECKING:  # the annotate machinery (pandas, models) loads when the command runs, not
+    from pipelines.annotate.run import BatchProgress  # for --help
 
 
 def default_output(input_path: Path) -> Path:
@@ -52,7 +60,7 @@ def command(
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="jsonl, csv, html or labelstudio (overrides the extension)")
     ] = None,
-    on_error: Annotated[str, typer.Option(
+    on_error: Annotated[OnError, typer.Option(
         help="bad input lines: stop (fail naming the line) or skip (warn, count, go on)")
     ] = "stop",
     resume: Annotated[bool, typer.Option(
@@ -66,8 +74,8 @@ def command(
     ] = DEFAULT_REVIEW_THRESHOLD,
     select: Annotated[int | None, typer.Option(
         help="active learning: write only the N clauses most worth a human's time")] = None,
-    strategy: Annotated[str, typer.Option(
-        help=f"uncertainty for --select: {', '.join(STRATEGIES)}")] = "least-confident",
+    strategy: Annotated[Strategy, typer.Option(
+        help="uncertainty for --select")] = "least-confident",
     per_doc_cap: Annotated[int | None, typer.Option(
         help="--select: at most this many clauses per document (default: documents take "
              "turns)")] = None,
@@ -80,18 +88,22 @@ def command(
         SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
+
+    from pipelines.annotate.run import annotate
 
     if resume and restart:
         raise UnclauseError("pass either --resume or --restart, not both")
-    if on_error not in ("skip", "stop"):
-        raise UnclauseError(f"--on-error must be skip or stop, not '{on_error}'")
     target = out or default_output(input)
     columns = [SpinnerColumn(), TextColumn("[bold]annotating[/]"), BarColumn(bar_width=None),
                TextColumn("{task.fields[clauses]:,} clauses")]
     if input.is_file() and input.name.lower().endswith((".jsonl", ".ndjson")):
-        columns.append(DownloadColumn())
-    columns.append(TimeElapsedColumn())
+        # a JSONL's size is known: bytes read give the fraction done, hence an ETA
+        columns += [DownloadColumn(), TimeElapsedColumn(), TextColumn("ETA"),
+                    TimeRemainingColumn()]
+    else:
+        columns.append(TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=None, clauses=0)
 
@@ -101,11 +113,10 @@ def command(
 
         try:
             result = annotate(input, target, type_model=model, phrase_model=phrase_model,
-                              fmt=fmt, on_error=on_error, resume=resume,  # type: ignore[arg-type]
+                              fmt=fmt, on_error=on_error, resume=resume,
                               restart=restart, batch_size=batch_size,
                               review_threshold=review_threshold, select=select,
-                              strategy=strategy, per_doc_cap=per_doc_cap,  # type: ignore[arg-type]
-                              on_batch=tick)
+                              strategy=strategy, per_doc_cap=per_doc_cap, on_batch=tick)
         except KeyboardInterrupt:
             raise interrupted(target) from None
     types = ", ".join(f"{t} {c:,}" for t, c in sorted(result.types.items()))

@@ -7,10 +7,13 @@ command's output can be piped without the noise.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console(stderr=True)
 # wide enough for the comparison table when stdout is a pipe or a CI log
@@ -25,3 +28,18 @@ def print_table(frame: pd.DataFrame, title: str) -> None:
     for row in frame.itertuples(index=False):
         table.add_row(*[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row])
     out.print(table)
+
+
+def hide_flag_types() -> None:
+    """typer prints ``<bool>`` beside every on/off flag, which takes no value: print nothing."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_unclause", False):
+        return
+
+    def display(self: TyperOption, ctx: object) -> str | None:
+        return None if self.is_flag and self.metavar is None else shown(self, ctx)  # type: ignore
+
+    display._unclause = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display  # type: ignore[method-assign]

@@ -14,10 +14,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from pipelines.annotate.options import OnError
 from pipelines.cli import annotate, evaluate, labelstudio, report
-from pipelines.cli.console import console, out, print_table
+from pipelines.cli.console import console, hide_flag_types, out, print_table
 from pipelines.errors import Interrupted, UnclauseError
 
+hide_flag_types()
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Learn the grammar of UN documents: clause types and action phrases.")
 data_app = typer.Typer(no_args_is_help=True, help="Build and fetch the clause dataset.")
@@ -47,7 +49,7 @@ def data_build(
     card: Annotated[Path, typer.Option(help="data card to (re)write (generated, so not tracked)")] = Path(
         "data/processed/README.md"),
     seed: Annotated[int, typer.Option(help="split seed")] = 13,
-    on_error: Annotated[str, typer.Option(help="skip: report bad inputs and go on; stop: "
+    on_error: Annotated[OnError, typer.Option(help="skip: report bad inputs and go on; stop: "
                                                "fail at the first")] = "skip",
     track: Annotated[bool, typer.Option(help="log the build to MLflow as a dataset")] = True,
     language: Annotated[list[str] | None, typer.Option(
@@ -59,8 +61,6 @@ def data_build(
 
     from pipelines.data.build import run_build
 
-    if on_error not in {"skip", "stop"}:
-        raise UnclauseError(f"--on-error must be skip or stop, not '{on_error}'")
     sources = source or DEFAULT_SOURCES
     with Progress(SpinnerColumn(), TextColumn("[bold]reading[/] {task.description}"),
                   BarColumn(bar_width=None), TextColumn("{task.completed:,} documents"),
@@ -71,7 +71,7 @@ def data_build(
             progress.update(task, advance=1, description=str(getattr(doc, "doc_id", "")))
 
         try:
-            result = run_build(sources, out_dir, card, seed, on_error, track, tick,  # type: ignore[arg-type]
+            result = run_build(sources, out_dir, card, seed, on_error, track, tick,
                                languages=language)
         except KeyboardInterrupt:
             raise Interrupted(f"data build interrupted: nothing was written, {out_dir} and {card} "
