@@ -26,9 +26,9 @@ from pipelines.text.tokens import Span, first_words, opening_spans
 from pipelines.text.wordclasses import (
     DATE_RE,
     MODALS,
+    NOUN_PREPOSITIONS,
     OPENING_ADVERBS,
     SUBORDINATORS,
-    is_plural_noun,
 )
 
 #: one clause's features: names to strings (one-hot) or numbers
@@ -116,6 +116,13 @@ COARSE_FORMS = {"s": "fin", "base_verb": "fin", "ing": "part", "ed": "part", "ly
                 "base": "base", "num": "num", "empty": "empty"}
 
 
+def is_plural_noun(word: str, next_word: str, verbs: frozenset[str] | None) -> bool:
+    """The plural-noun rule: a word that reads as a finite verb in -s is a plural noun before
+    of/at/from/by: "Threats of …", "Participants at …", "In matters of …", "Address of …"."""
+    return (word[-1:] == "s" and next_word in NOUN_PREPOSITIONS
+            and COARSE_FORMS[word_form(word, verbs)] == "fin")
+
+
 def opening_words(text: str, verbs: frozenset[str] | None, n: int = 12,
                   ) -> tuple[list[Span], list[str], int, bool]:
     """``(spans, coarse_forms, head_index, caps)`` of the first ``n`` words, for phrase models.
@@ -128,7 +135,7 @@ def opening_words(text: str, verbs: frozenset[str] | None, n: int = 12,
     words = [s[2] for s in spans]
     coarse = [COARSE_FORMS[word_form(w, verbs)] for w in words]
     for i in range(len(words) - 1):
-        if coarse[i] == "fin" and is_plural_noun(words[i], words[i + 1]):
+        if is_plural_noun(words[i], words[i + 1], verbs):
             coarse[i] = "base"
     head, _ = _head(words)
     caps = bool(spans) and text[spans[0][0]:spans[-1][1]].isupper()
@@ -197,7 +204,7 @@ def opening_features(text: str, verbs: frozenset[str] | None = None) -> Features
     w2 = words[1] if len(words) > 1 else "<none>"
     hi, head = _head(words)
     form = word_form(head, verbs)
-    if form == "s" and hi == 0 and is_plural_noun(head, w2):
+    if hi + 1 < len(words) and is_plural_noun(head, words[hi + 1], verbs):
         form = "plural"
     if w1 == "we":  # "We, the participants, express…": the head is the first verb after "we"
         for j in range(1, len(words)):

@@ -13,7 +13,7 @@ import re
 __all__ = [
     "ABBREVIATIONS", "CONTINUING_WORDS", "DATE_RE", "FUNCTION_WORDS", "MODALS", "MODIFIER_ADVERBS",
     "MONTHS", "MONTH_RE", "NOUN_PHRASE_STARTS", "NOUN_PREPOSITIONS", "OPENING_ADVERBS",
-    "SUBORDINATORS", "is_plural_noun", "wordset",
+    "SUBORDINATORS", "wordset",
 ]
 
 
@@ -58,12 +58,6 @@ NOUN_PHRASE_STARTS = frozenset({
     "the", "a", "an", "its", "their", "our", "all", "any", "each", "every", "this", "these",
     "those", "such", "further", "greater", "more",
 })
-
-
-def is_plural_noun(word: str, next_word: str) -> bool:
-    """A word in -s before of/at/from/by reads as a plural noun, not a verb: "Threats of …",
-    "Participants at …" (``word`` and ``next_word`` lowercased)."""
-    return word[-1:] == "s" and next_word in NOUN_PREPOSITIONS
 
 
 # ── action phrases ────────────────────────────────────────────────────────────────────────

@@ -9,7 +9,14 @@ import pytest
 
 from pipelines.data.order import document_positions
 from pipelines.features.context import document_features
-from pipelines.features.opening import learn_verb_stems, opening_features, opening_kind, verb_stem, word_form
+from pipelines.features.opening import (
+    learn_verb_stems,
+    opening_features,
+    opening_kind,
+    opening_words,
+    verb_stem,
+    word_form,
+)
 from pipelines.text.phrases import phrase_length
 from pipelines.text.tokens import opening_spans, opening_tokens, span_words
 
@@ -126,3 +133,19 @@ def test_opening_features_speed() -> None:
         best = min(best, time.perf_counter() - start)
     rate = len(texts) / best
     assert rate > 10_000, f"{rate:.0f} clauses/s"  # CI margin; measured ≈ 40k/s idle
+
+
+@pytest.mark.parametrize(("text", "plural"), [
+    ("Threats of a terrorist nature;", True),
+    ("Participants at the forum agreed;", True),
+    ("In matters of international cooperation, States shall consult;", True),  # after an adverb
+    ("Address of residence or principal place of business", True),  # a learned verb in -s
+    ("Decides to convene a meeting;", False),
+    ("Requests the Secretary-General to report;", False),
+])
+def test_one_plural_noun_rule_for_features_and_phrase_words(text: str, plural: bool) -> None:
+    verbs = frozenset({"address", "decid", "request", "threat", "participant", "matter"})
+    feats = opening_features(text, verbs)
+    _, coarse, head, _ = opening_words(text, verbs)
+    assert (feats["form"] == "plural") is plural
+    assert (coarse[head] == "base") is plural
