@@ -124,7 +124,8 @@ def load_phrase_map() -> dict[str, Any]:
     ref = resources.files("pipelines.text") / "resources" / MAP_RESOURCE
     if not ref.is_file():
         return {"languages": {}}
-    return json.loads(ref.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(ref.read_text(encoding="utf-8"))
+    return loaded
 
 
 def lookup(phrase: str, language: str, phrase_map: dict[str, Any]) -> str | None:

@@ -58,7 +58,10 @@ def text_direction(language: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import (  # type: ignore[import-untyped]  # py3langid ships no types
+        MODEL_FILE,
+        LanguageIdentifier,
+    )
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(list(LANGUAGES))

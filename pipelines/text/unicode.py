@@ -26,7 +26,7 @@ import unicodedata
 __all__ = ["normalize_unicode"]
 
 _TATWEEL = "\u0640"
-_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+_DIGITS: dict[int, str | None] = {0xFF10 + i: str(i) for i in range(10)}
 _DIGITS.update({0x0660 + i: str(i) for i in range(10)})
 _DIGITS.update({0x06F0 + i: str(i) for i in range(10)})
 _DIGITS.update({0xFF21 + i: chr(ord("A") + i) for i in range(26)})
