@@ -7,7 +7,6 @@ import time
 import pandas as pd
 import pytest
 
-from pipelines.data.order import document_positions
 from pipelines.features.context import document_features
 from pipelines.features.opening import (
     learn_verb_stems,
@@ -17,15 +16,6 @@ from pipelines.features.opening import (
     verb_stem,
     word_form,
 )
-from pipelines.text.phrases import phrase_length
-from pipelines.text.tokens import opening_spans, opening_tokens, span_words
-
-
-def test_opening_tokens_ignore_numbering_case_and_wraps() -> None:
-    assert opening_tokens("3. ALSO\nREQUESTS the Secretary-General", 3) == [
-        "also", "requests", "the"]
-    assert opening_tokens("(b) “Deeply concerned by", 2) == ["deeply", "concerned"]
-    assert opening_tokens("") == []
 
 
 def test_word_forms_and_learned_verbs() -> None:
@@ -98,25 +88,6 @@ def test_all_caps_document_neutralises_casing() -> None:
                         "text": ["THE SECURITY COUNCIL,", "NOTING WITH CONCERN THE REPORT,"]})
     feats = document_features(doc)
     assert {f["shape"] for f in feats} == {"caps_doc"}
-
-
-def test_document_positions_groups_and_sorts() -> None:
-    frame = pd.DataFrame({"doc_id": ["b", "a", "b", "a"], "para_id": [1, 1, 0, 0],
-                          "text": ["", "", "", ""]})
-    assert document_positions(frame) == [2, 0, 3, 1]
-
-
-def test_opening_spans_and_phrase_length() -> None:
-    text = "2. Also\nrequests, the Secretary-General"
-    offset, spans = opening_spans(text, 4)
-    assert offset == 3
-    assert [s[2] for s in spans] == ["also", "requests", "the", "secretary-general"]
-    assert text[spans[0][0]:spans[1][1]] == "Also\nrequests"
-    assert phrase_length(text, "Also requests", spans) == 2
-    assert phrase_length(text, None, spans) == 0
-    assert phrase_length(text, "Decides", spans) is None
-    assert span_words("Also, in this regard, calls upon") == (
-        "also", "in", "this", "regard", "calls", "upon")
 
 
 def test_opening_features_speed() -> None:

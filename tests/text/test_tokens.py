@@ -1,0 +1,26 @@
+"""The words of a clause's opening: tokens, spans, and how many of them a gold phrase covers."""
+
+from __future__ import annotations
+
+from pipelines.text.phrases import phrase_length
+from pipelines.text.tokens import opening_spans, opening_tokens, span_words
+
+
+def test_opening_tokens_ignore_numbering_case_and_wraps() -> None:
+    assert opening_tokens("3. ALSO\nREQUESTS the Secretary-General", 3) == [
+        "also", "requests", "the"]
+    assert opening_tokens("(b) “Deeply concerned by", 2) == ["deeply", "concerned"]
+    assert opening_tokens("") == []
+
+
+def test_opening_spans_and_phrase_length() -> None:
+    text = "2. Also\nrequests, the Secretary-General"
+    offset, spans = opening_spans(text, 4)
+    assert offset == 3
+    assert [s[2] for s in spans] == ["also", "requests", "the", "secretary-general"]
+    assert text[spans[0][0]:spans[1][1]] == "Also\nrequests"
+    assert phrase_length(text, "Also requests", spans) == 2
+    assert phrase_length(text, None, spans) == 0
+    assert phrase_length(text, "Decides", spans) is None
+    assert span_words("Also, in this regard, calls upon") == (
+        "also", "in", "this", "regard", "calls", "upon")
