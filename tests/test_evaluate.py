@@ -301,3 +301,20 @@ def test_cli_prints_the_comparison(store: dict[str, Any],
     assert "95% CI" in result.output and "macro_f1" in result.output
     assert str(out / "report.md") in result.output.replace("\n", "")
     assert (out / "report.md").exists()
+
+
+def test_one_document_gives_no_interval(caplog: pytest.LogCaptureFixture) -> None:
+    """Resampling one document always draws that document: no zero-width "interval", a warning."""
+    from pipelines.evaluation.bootstrap import intervals
+    from pipelines.evaluation.metrics import row_counts
+
+    gold = pd.DataFrame({"type": ["preambular", "operative", "operative", "other"]})
+    pred = pd.DataFrame({"type": ["preambular", "operative", "other", "other"]})
+    counts = row_counts("clause-type", gold, pred)
+    with caplog.at_level("WARNING"):
+        one = intervals("clause-type", counts, ["d1"] * 4, ["macro_f1"], 200, 13)
+    point, lo, hi = one["macro_f1"]
+    assert 0 < point < 1 and math.isnan(lo) and math.isnan(hi)
+    assert "one document only" in caplog.text
+    two = intervals("clause-type", counts, ["d1", "d1", "d2", "d2"], ["macro_f1"], 200, 13)
+    assert two["macro_f1"][1] <= two["macro_f1"][0] <= two["macro_f1"][2]

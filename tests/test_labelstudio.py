@@ -108,10 +108,15 @@ def test_config_matches_the_tasks() -> None:
     assert labels is not None and labels.get("toName") == "text"
     assert [label.get("value") for label in labels.findall("Label")] == ["ACTION_PHRASE"]
     headers = {h.get("value") for h in root.iter("Header")}
-    assert {"$doc_id", "$para_id"} <= headers
+    assert {"$doc_id", "$paragraph"} <= headers
     task = export_tasks([{"doc_id": "d", "para_id": 0, "text": "Recalling x,"}])[0]
     variables = set(re.findall(r"\$(\w+)", CONFIG_PATH.read_text(encoding="utf-8")))
     assert variables <= set(task["data"]), variables - set(task["data"])
+    # a <Header> renders only strings: an integer para_id showed an empty header
+    for header in headers - {None}:
+        if header.startswith("$"):
+            assert isinstance(task["data"][header[1:]], str), header
+    assert task["data"]["paragraph"] == "¶ 0"
 
 
 def _record(doc: str, para: int, text: str, ctype: str, phrase: str | None) -> dict[str, Any]:
@@ -127,7 +132,8 @@ def test_export_tasks_format_and_context() -> None:
     assert len(tasks) == len(records)
     first, second, fifth, sixth = tasks[0], tasks[1], tasks[4], tasks[5]
     assert first["data"] == {"text": CLAUSES[0][2], "doc_id": "Y/RES/1", "para_id": 0,
-                             "prev_text": "", "next_text": CLAUSES[1][2], "body": "GA"}
+                             "paragraph": "¶ 0", "prev_text": "", "next_text": CLAUSES[1][2],
+                             "body": "GA"}
     assert second["data"]["prev_text"] == CLAUSES[0][2]
     assert fifth["data"]["next_text"] == "" and sixth["data"]["prev_text"] == ""  # new doc
     prediction = fifth["predictions"][0]
@@ -258,3 +264,62 @@ def test_cli_import_and_agreement(export_path: Path, tmp_path: Path) -> None:
     assert json.loads(res.output)["kappa"] == pytest.approx(KAPPA_AB)
     res = runner.invoke(app, ["labelstudio", "config"])
     assert res.exit_code == 0 and '<Choices name="type"' in res.output
+
+
+#: Label Studio 1.23's default JSON export (our own clauses): ``predictions`` as IDs,
+#: ``completed_by`` as user IDs, the prediction inside the annotation that started from it
+DEFAULT_1_23 = Path(__file__).parent / "fixtures" / "labelstudio" / "export_1.23_default.json"
+
+
+def test_default_1_23_export_imports(tmp_path: Path) -> None:
+    tasks = json.loads(DEFAULT_1_23.read_text(encoding="utf-8"))
+    assert all(isinstance(p, int) for t in tasks for p in t["predictions"])  # the default shape
+    gold = import_annotations(DEFAULT_1_23, tmp_path / "gold.jsonl")
+    assert gold["type"].tolist() == [OTH, PRE, PRE, OPR, OPR]
+    assert gold["action_phrase"].tolist()[1:] == ["Recalling", "Noting with concern",
+                                                  "Encourages", "Requests"]
+    assert set(gold["annotators"]) == {"1,2"}
+    assert gold.loc[1, "adjudication"] == "tie: first annotator"
+    stats = agreement(DEFAULT_1_23)
+    assert stats["annotators"] == {"1": 5, "2": 5}
+    assert stats["percent_agreement"] == pytest.approx(0.8)
+    # the model's types come from the predictions nested in the annotations
+    assert stats["model"]["n"] == 5 and stats["model"]["percent_agreement"] == 1.0
+    lines = (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["para_id"] for line in lines] == [0, 1, 2, 3, 4]
+
+
+def test_degenerate_kappa_says_why() -> None:
+    labels_a = [OPR] * 7
+    labels_b = [OPR] * 6 + [PRE]  # 86 % agreement, yet κ = 0: A used one label only
+    tasks = [{"data": {"text": f"Clause {i};", "doc_id": "d", "para_id": i},
+              "annotations": [{"completed_by": 1, "result": [_choice(a)]},
+                              {"completed_by": 2, "result": [_choice(b)]}]}
+             for i, (a, b) in enumerate(zip(labels_a, labels_b, strict=True))]
+    (pair,) = agreement(tasks)["pairs"]
+    assert pair["kappa"] == pytest.approx(0.0) and pair["percent_agreement"] == pytest.approx(6 / 7)
+    assert pair["note"].startswith("κ = 0 by construction: 1 used only 'operative'")
+    both = [{**t, "annotations": [t["annotations"][0],
+                                  {"completed_by": 2, "result": [_choice(OPR)]}]} for t in tasks]
+    assert "κ undefined" in agreement(both)["pairs"][0]["note"]
+    mixed = agreement([{**t, "annotations": [{"completed_by": 1, "result": [_choice(b)]},
+                                             {"completed_by": 2, "result": [_choice(b)]}]}
+                       for t, b in zip(tasks, labels_b, strict=True)])
+    assert mixed["pairs"][0]["note"] is None
+
+
+def test_cli_prints_the_kappa_note(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipelines.cli.main import app
+
+    tasks = [{"data": {"text": f"Clause {i};", "doc_id": "d", "para_id": i},
+              "annotations": [{"completed_by": 1, "result": [_choice(OPR)]},
+                              {"completed_by": 2, "result": [_choice(OPR if i else PRE)]}]}
+             for i in range(5)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    res = CliRunner().invoke(app, ["labelstudio", "agreement", str(path)],
+                             env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "κ = 0 by construction" in res.output

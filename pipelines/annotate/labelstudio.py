@@ -12,6 +12,11 @@
 * :func:`agreement`: Cohen's κ and percent agreement between annotators on the clauses both
   labelled, and the model's agreement with the adjudicated gold where tasks carry predictions.
 
+Export shapes: Label Studio 1.23's default JSON export lists a task's ``predictions`` as IDs,
+gives ``completed_by`` as a user ID and puts the prediction an annotation started from inside
+it (``annotation["prediction"]``); exports with full objects (older versions, or the API with
+``download_all_tasks``) carry prediction dicts and user objects. Both are read.
+
 Offsets: Label Studio counts characters as JavaScript does (UTF-16 code units); Python counts
 code points. They differ only for characters outside the Basic Multilingual Plane, and both
 directions are converted.
@@ -89,9 +94,12 @@ def task_for(record: dict[str, Any], prev_text: str = "", next_text: str = "",
              model_version: str | None = None, default_doc: str = "doc") -> dict[str, Any]:
     """One Label Studio task for an annotated clause (predictions only if it has a type)."""
     text = str(record["text"])
+    para = record.get("para_id")
     data: dict[str, Any] = {"text": text, "doc_id": doc_key(record, default_doc),
-                            "para_id": record.get("para_id"), "prev_text": prev_text or "",
-                            "next_text": next_text or ""}
+                            "para_id": para, "prev_text": prev_text or "",
+                            "next_text": next_text or "",
+                            # Label Studio's <Header> shows only strings: the number as text
+                            "paragraph": f"¶ {para}" if para is not None else ""}
     data.update({k: record[k] for k in DATA_FIELDS if record.get(k) is not None})
     task: dict[str, Any] = {"data": data}
     if record.get("type") is None:
@@ -175,10 +183,24 @@ def read_export(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _annotator(annotation: dict[str, Any], index: int) -> str:
+    """The annotator's e-mail (full user object) or user ID (1.23's default export)."""
     who = annotation.get("completed_by")
     if isinstance(who, dict):
         who = who.get("email") or who.get("id")
     return str(who) if who is not None else f"annotator-{index + 1}"
+
+
+def _predictions(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """The task's predictions as dicts, in either export shape: ``predictions`` holds dicts, or
+    only IDs while the dicts sit inside the annotations that started from them."""
+    found = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+    if found:
+        return found
+    ids = [p for p in task.get("predictions") or [] if isinstance(p, int)]
+    inner = [a.get("prediction") for a in task.get("annotations") or [] if isinstance(a, dict)]
+    inner = [p for p in inner if isinstance(p, dict) and p.get("result")]
+    inner.sort(key=lambda p: ids.index(p["id"]) if p.get("id") in ids else len(ids))
+    return inner
 
 
 def _parse_result(result: list[dict[str, Any]], text: str) -> dict[str, Any]:
@@ -213,7 +235,7 @@ def _parse_result(result: list[dict[str, Any]], text: str) -> dict[str, Any]:
 
 
 def _prediction_type(task: dict[str, Any]) -> str | None:
-    for prediction in task.get("predictions") or []:
+    for prediction in _predictions(task):
         for item in prediction.get("result") or []:
             if item.get("type") == "choices" and item.get("from_name", TYPE_NAME) == TYPE_NAME:
                 choices = (item.get("value") or {}).get("choices") or []
@@ -238,7 +260,7 @@ def annotation_frame(tasks: list[dict[str, Any]]) -> pd.DataFrame:
         key = task.get("id", t_index)
         pred_type = _prediction_type(task)
         for order, annotation in enumerate(task.get("annotations") or []):
-            if annotation.get("was_cancelled"):
+            if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
                 continue
             parsed = _parse_result(annotation.get("result") or [], text)
             rows.append({"task": key, "doc_id": data.get("doc_id"), "para_id": data.get("para_id"),
@@ -355,12 +377,30 @@ def _kappa(a: list[str], b: list[str]) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
-def _pair_stats(x: pd.Series, y: pd.Series) -> dict[str, Any]:
+def kappa_note(a: list[str], b: list[str], names: tuple[str, str]) -> str | None:
+    """Why κ is degenerate for these two raters' labels, or None when it is not.
+
+    κ measures agreement beyond what the raters' label frequencies predict by chance. When one
+    rater used a single label, chance already predicts all of that rater's choices, so κ is 0
+    however often the two agree; when both used the same single label, κ is undefined.
+    """
+    used = (set(a), set(b))
+    if not a or all(len(u) > 1 for u in used):
+        return None
+    if len(used[0]) == 1 and used[0] == used[1]:
+        return (f"κ undefined: {names[0]} and {names[1]} both used only '{next(iter(used[0]))}' "
+                "on these clauses; read % agreement")
+    lone = 0 if len(used[0]) == 1 else 1
+    return (f"κ = 0 by construction: {names[lone]} used only '{next(iter(used[lone]))}' on "
+            f"these {len(a)} clauses, so chance explains every agreement; read % agreement")
+
+
+def _pair_stats(x: pd.Series, y: pd.Series, names: tuple[str, str]) -> dict[str, Any]:
     a, b = x.astype(str).tolist(), y.astype(str).tolist()
     n = len(a)
     return {"n": n, "kappa": _kappa(a, b),
             "percent_agreement": (sum(p == q for p, q in zip(a, b, strict=True)) / n) if n
-            else None}
+            else None, "note": kappa_note(a, b, names)}
 
 
 def _as_annotations(annotations: Any) -> pd.DataFrame:
@@ -380,7 +420,8 @@ def agreement(annotations: pd.DataFrame | list[dict[str, Any]] | str | Path) -> 
     the share with the same action-phrase span), the headline ``kappa`` /
     ``percent_agreement`` / ``n`` of the pair that shares most clauses, and ``model`` (κ,
     percent agreement and n of the tasks' predictions against the adjudicated gold) when the
-    tasks carry predictions. κ is None where it is undefined.
+    tasks carry predictions. κ is None where it is undefined; every pair (and ``model``) has a
+    ``note`` saying why when κ is degenerate (see :func:`kappa_note`), else None.
     """
     frame = _as_annotations(annotations)
     typed = frame[frame["type"].notna()]
@@ -395,7 +436,8 @@ def agreement(annotations: pd.DataFrame | list[dict[str, Any]] | str | Path) -> 
         common = left.index.intersection(right.index, sort=False)
         if common.empty:
             continue
-        stats = _pair_stats(left.loc[common, "type"], right.loc[common, "type"])
+        stats = _pair_stats(left.loc[common, "type"], right.loc[common, "type"],
+                            (str(a), str(b)))
         same_span = [
             (pd.isna(s1) and pd.isna(s2)) or (s1 == s2 and e1 == e2)
             for s1, e1, s2, e2 in zip(left.loc[common, "action_start"],
@@ -412,5 +454,5 @@ def agreement(annotations: pd.DataFrame | list[dict[str, Any]] | str | Path) -> 
         gold = adjudicate(typed)
         gold = gold[gold["pred_type"].notna()]
         if not gold.empty:
-            result["model"] = _pair_stats(gold["pred_type"], gold["type"])
+            result["model"] = _pair_stats(gold["pred_type"], gold["type"], ("the model", "gold"))
     return result

@@ -60,7 +60,7 @@ def command(
                              split=split, gold_prefix=gold_prefix)
     table = report.comparison()
     table["value [95% CI]"] = [
-        f"{v:.3f} [{lo:.3f}, {hi:.3f}]" if lo == lo and hi == hi else f"{v:.3f}"
+        f"{v:.3f} [{lo:.3f}, {hi:.3f}]" if lo == lo and hi == hi else f"{v:.3f} [n/a]"
         for v, lo, hi in zip(table.pop("value"), table.pop("lo"), table.pop("hi"), strict=True)]
     if not table["excluded"].any():
         table = table.drop(columns="excluded")

@@ -38,6 +38,11 @@ def print_agreement(stats: dict[str, Any]) -> None:
         table.add_row("model vs gold", str(model["n"]), _fmt(model["kappa"]),
                       _fmt(model["percent_agreement"]), "")
     stdout.print(table)
+    notes = [p["note"] for p in stats["pairs"] if p.get("note")]
+    if model and model.get("note"):
+        notes.append(model["note"])
+    for note in notes:
+        stdout.print(f"[yellow]note[/] {note}")
     if not stats["pairs"]:
         stdout.print("no clause was labelled by two annotators: no inter-annotator κ")
 

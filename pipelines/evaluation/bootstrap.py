@@ -9,6 +9,7 @@ from one vectorised :func:`~pipelines.evaluation.metrics.scores` call.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 
@@ -16,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.evaluation.metrics import point_scores, scores
+
+log = logging.getLogger(__name__)
 
 #: ``(point, lo, hi)`` of one metric
 Interval = tuple[float, float, float]
@@ -43,12 +46,18 @@ def intervals(task: str, counts: np.ndarray, doc_ids: Sequence[object] | np.ndar
               alpha: float = 0.05) -> dict[str, Interval]:
     """``{metric: (point, lo, hi)}`` for clauses with these per-clause ``counts`` in documents
     ``doc_ids``: the (1 - alpha) percentile interval over ``n_boot`` document resamples (NaN
-    bounds when there is nothing to resample or the metric has no data)."""
+    bounds when there is nothing to resample or the metric has no data). One document gives
+    no interval: every resample would be that document again, a zero-width "interval" that
+    says nothing about the uncertainty; a warning says so."""
     point = point_scores(task, counts) if len(counts) else {}
     out = {n: (point.get(n, math.nan), math.nan, math.nan) for n in names}
     if n_boot <= 0 or not point or all(math.isnan(point.get(n, math.nan)) for n in names):
         return out
     docs = document_counts(counts, doc_ids)
+    if len(docs) < 2:
+        log.warning("one document only: no bootstrap interval (it resamples whole documents); "
+                    "evaluate on more documents for a confidence interval")
+        return out
     totals = resample_weights(len(docs), n_boot, seed) @ docs
     values = scores(task, totals)
     for name in names:

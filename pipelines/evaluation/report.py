@@ -95,7 +95,9 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 def _fmt_ci(value: float, lo: float, hi: float) -> str:
     if any(isinstance(v, float) and math.isnan(v) for v in (lo, hi)):
-        return _fmt(value)
+        # a value without interval (one document, or no resampling) says so
+        return _fmt(value) if isinstance(value, float) and math.isnan(value) else \
+            f"{_fmt(value)} [n/a]"
     return f"{_fmt(value)} [{_fmt(lo)}, {_fmt(hi)}]"
 
 
