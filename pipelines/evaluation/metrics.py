@@ -44,7 +44,7 @@ def norm_phrase(value: object) -> str | None:
 
 def _type_codes(values: Sequence[object], labels: Sequence[str]) -> np.ndarray:
     """Index of each value in ``labels``; ``len(labels)`` for any other value."""
-    code = {t: i for i, t in enumerate(labels)}
+    code: dict[object, int] = {t: i for i, t in enumerate(labels)}
     return np.fromiter((code.get(x, len(labels)) for x in values), dtype=np.int64,
                        count=len(values))
 
@@ -161,13 +161,13 @@ def phrase_metrics(gold_phrase: Sequence[object], pred_phrase: Sequence[object],
                    pred_lemma: Sequence[object] | None = None) -> dict[str, float]:
     """Exact match (and lemma accuracy, given lemmas) where a gold phrase exists; detection
     precision/recall."""
-    with_lemmas = gold_lemma is not None and pred_lemma is not None
+    if gold_lemma is not None and pred_lemma is not None:
+        return point_scores("action-phrase",
+                            _phrase_counts(gold_phrase, pred_phrase, gold_lemma, pred_lemma))
     no_lemmas = [None] * len(gold_phrase)
-    counts = _phrase_counts(gold_phrase, pred_phrase, gold_lemma if with_lemmas else no_lemmas,
-                            pred_lemma if with_lemmas else no_lemmas)
-    out = point_scores("action-phrase", counts)
-    if not with_lemmas:
-        out.pop("lemma_accuracy", None)
+    out = point_scores("action-phrase",
+                       _phrase_counts(gold_phrase, pred_phrase, no_lemmas, no_lemmas))
+    out.pop("lemma_accuracy", None)
     return out
 
 

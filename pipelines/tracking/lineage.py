@@ -40,9 +40,10 @@ def git_tags() -> dict[str, str]:
 def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -> None:
     """Record a table as an MLflow dataset input of the active run (lineage)."""
     import mlflow
+    from mlflow.data.pandas_dataset import from_pandas
 
     table = frame[[c for c in DATASET_COLUMNS if c in frame.columns]]
-    ds = mlflow.data.from_pandas(table, source=source, name=name, digest=digest)
+    ds = from_pandas(table, source=source, name=name, digest=digest)
     # MLflow infers the schema by scanning every value (≈ 5.6 s for the 93k-row train split);
     # the column types show in a sample, so infer from the first rows plus one row with a
     # missing value per column (which makes that column optional), and seed the cached value

@@ -84,10 +84,12 @@ def registry_version(uri: str, store: str) -> Any | None:
     from mlflow.exceptions import MlflowException
 
     rest = uri.removeprefix("models:/")
+    alias: str | None = None
+    version = ""
     if "@" in rest:
-        name, alias, version = *rest.split("@", 1), None
+        name, alias = rest.split("@", 1)
     elif "/" in rest:
-        (name, version), alias = rest.rsplit("/", 1), None
+        name, version = rest.rsplit("/", 1)
     else:
         return None  # models:/<logged model id>: the loader resolves it
     client = MlflowClient()
