@@ -300,3 +300,186 @@ def test_duplicate_clause_ids_in_jsonl_are_warned(tmp_path: Path) -> None:
     (doc,) = read(SourceItem("dup.jsonl", data))
     assert len(doc.clauses) == 3
     assert any("('d', 1) repeats line 2" in w and "line 3" in w for w in doc.warnings), doc.warnings
+
+
+# ----------------------------------------------------------------------------- annotate outputs
+
+#: a tracking server nobody runs: a check that loaded models first would fail on it instead
+NO_SERVER = {"MLFLOW_TRACKING_URI": "http://127.0.0.1:9"}
+
+
+def clause_lines(n_docs: int, seed: int = 5) -> str:
+    from synthetic import SMALL_VOCABULARY, make_clause_table
+
+    frame = make_clause_table(n_docs, seed, vocabulary=SMALL_VOCABULARY)
+    frame = frame[["doc_id", "para_id", "text"]]
+    return "".join(json.dumps(r) + "\n" for r in frame.to_dict("records"))
+
+
+@pytest.mark.parametrize("name", ["clauses.jsonl", "resolution.txt"])
+def test_annotate_refuses_to_overwrite_its_input(tmp_path: Path, name: str) -> None:
+    original = clause_lines(2) if name.endswith(".jsonl") else RESOLUTION.format(n=1)
+    path = tmp_path / name
+    path.write_text(original, encoding="utf-8")
+    for target in (str(path), str(tmp_path / "." / name)):
+        res = unclause("annotate", str(path), "-o", target, "--format", "jsonl", env=NO_SERVER)
+        assert res.returncode == 2, res.stderr
+        no_traceback(res)
+        assert "is the input" in flat(res.stderr) and "unreachable" not in res.stderr
+        assert path.read_text(encoding="utf-8") == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_annotate_refuses_an_output_inside_its_input_folder(tmp_path: Path) -> None:
+    write_documents(tmp_path / "docs", n=1)
+    res = unclause("annotate", str(tmp_path / "docs"), "-o", str(tmp_path / "docs" / "out.jsonl"),
+                   env=NO_SERVER)
+    assert res.returncode == 2
+    assert "inside the input folder" in flat(res.stderr)
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process may not write into (root ignores permission bits: use /sys)."""
+    if os.geteuid() == 0:
+        return Path("/sys")
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    folder.chmod(0o555)
+    return folder
+
+
+@pytest.mark.parametrize("fault", ["existing folder", "parent is a file", "unwritable"])
+def test_annotate_checks_its_output_before_loading_models(tmp_path: Path, fault: str) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(clause_lines(2), encoding="utf-8")
+    if fault == "existing folder":
+        out, expect = tmp_path / "out.jsonl", "is an existing folder"
+        out.mkdir()
+    elif fault == "parent is a file":
+        (tmp_path / "afile").write_text("x", encoding="utf-8")
+        out, expect = tmp_path / "afile" / "out.jsonl", "is a file, not a folder"
+    else:
+        out, expect = unwritable_folder(tmp_path) / "unclause-out.jsonl", "is not writable"
+    start = time.monotonic()
+    res = unclause("annotate", str(inp), "-o", str(out), env=NO_SERVER)
+    assert res.returncode == 2, res.stderr
+    no_traceback(res)
+    assert expect in flat(res.stderr) and "unreachable" not in res.stderr
+    assert time.monotonic() - start < 60
+    assert not list(tmp_path.rglob("*.partial*")), "a .partial was left behind"
+
+
+def test_annotate_an_empty_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    res = unclause("annotate", str(tmp_path / "empty"), "-o", str(tmp_path / "out.jsonl"),
+                   env=NO_SERVER)
+    assert res.returncode == 2
+    assert "holds no files" in flat(res.stderr)
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+# ----------------------------------------------------------------------------- annotate with models
+
+
+@pytest.fixture()
+def champions(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Rules champions for both tasks in a sqlite store (trained once per test process)."""
+    from test_annotate import train_champions
+
+    return train_champions(tmp_path_factory)
+
+
+def test_annotate_nothing_to_annotate_is_an_error(champions: dict, tmp_path: Path) -> None:
+    inp = tmp_path / "blank.jsonl"
+    inp.write_text("\n\n", encoding="utf-8")
+    res = unclause("annotate", str(inp), "-o", str(tmp_path / "out.jsonl"),
+                   env={"MLFLOW_TRACKING_URI": champions["uri"]})
+    assert res.returncode == 2, res.stderr
+    assert "no clauses to annotate" in flat(res.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blank.jsonl"]
+
+
+def test_annotate_warns_about_duplicate_clause_ids(champions: dict, tmp_path: Path) -> None:
+    lines = clause_lines(2).splitlines(keepends=True)
+    inp = tmp_path / "dup.jsonl"
+    inp.write_text("".join(lines[:3] + [lines[2]] + lines[3:]), encoding="utf-8")
+    res = unclause("annotate", str(inp), "-o", str(tmp_path / "out.jsonl"),
+                   env={"MLFLOW_TRACKING_URI": champions["uri"]})
+    assert res.returncode == 0, res.stderr
+    assert "line 4" in flat(res.stderr) and "repeats line 3" in flat(res.stderr)
+    assert "repeats" not in res.stdout
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == len(lines) + 1
+
+
+def wait_for_batches(state: Path, proc: subprocess.Popen[str], batches: int,
+                     timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(state.read_text(encoding="utf-8"))["batches"] >= batches:
+                return
+        if proc.poll() is not None:
+            raise AssertionError(f"annotate ended before batch {batches}: {proc.communicate()}")
+        assert time.monotonic() < deadline, f"no batch {batches} within {timeout:.0f} s"
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_annotate_killed_mid_run_resumes_to_identical_output(champions: dict, tmp_path: Path,
+                                                             sig: signal.Signals) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(clause_lines(150), encoding="utf-8")
+    env = {"MLFLOW_TRACKING_URI": champions["uri"]}
+    opts = ("--batch-size", "40")
+    full = unclause("annotate", str(inp), "-o", str(tmp_path / "full.jsonl"), *opts, env=env)
+    assert full.returncode == 0, full.stderr
+
+    out = tmp_path / "out.jsonl"
+    proc = spawn("annotate", str(inp), "-o", str(out), *opts, env=env)
+    wait_for_batches(tmp_path / "out.jsonl.partial.state", proc, batches=2)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=120)
+    assert not out.exists()
+    assert (tmp_path / "out.jsonl.partial").exists()
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        message = flat(stderr)
+        assert "interrupted" in message and "out.jsonl.partial" in message
+        assert "--resume" in message
+    else:
+        assert proc.returncode == -signal.SIGKILL
+
+    again = unclause("annotate", str(inp), "-o", str(out), *opts, env=env)
+    assert again.returncode == 2 and "--resume" in flat(again.stderr)
+    resumed = unclause("annotate", str(inp), "-o", str(out), *opts, "--resume", env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resumed after input line" in flat(resumed.stdout)
+    assert out.read_bytes() == (tmp_path / "full.jsonl").read_bytes()
+    assert not list(tmp_path.glob("*.partial*"))
+
+
+# ----------------------------------------------------------------------------- 5. concurrent writers
+
+
+@pytest.mark.slow
+def test_concurrent_runs_on_a_brand_new_sqlite_store(tmp_path: Path) -> None:
+    """Three `unclause run` at once on a store that does not exist yet: all succeed (one
+    creates the schema under a file lock, the others wait), and the store stays usable."""
+    from synthetic import write_dataset
+
+    data = write_dataset(tmp_path / "clauses")
+    uri = f"sqlite:///{tmp_path / 'store' / 'mlflow.db'}"
+    procs = [spawn("run", "model=rules", f"data.path={data}", f"seed={i}", cwd=tmp_path,
+                   env={"MLFLOW_TRACKING_URI": uri}) for i in range(3)]
+    results = [(p.wait(timeout=300), p.communicate()) for p in procs]
+    for code, (_, stderr) in results:
+        assert code == 0, stderr[-3000:]
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    (experiment,) = [e for e in client.search_experiments() if e.name == "unclause"]
+    runs = client.search_runs([experiment.experiment_id])
+    assert sorted(r.data.params.get("seed") for r in runs) == ["0", "1", "2"]
+    assert all(r.info.status == "FINISHED" for r in runs)

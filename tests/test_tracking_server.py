@@ -7,6 +7,7 @@ that group. A PostgreSQL-backed variant runs when the server binaries and ``psyc
 from __future__ import annotations
 
 import contextlib
+import http.server
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import DataConfig, ExperimentConfig, LinearConfig
+from pipelines.config import DataConfig, ExperimentConfig, LinearConfig, RulesConfig
 from pipelines.errors import TrackingError
 from pipelines.tracking.registry import CHAMPION
 from pipelines.tracking.store import setup
@@ -147,6 +149,18 @@ def _run_through_server(uri: str, server_dir: Path, workdir: Path, dataset: Path
                           "text": ["Recalling its resolution 70/1,", "1. Decides to act;"]})
     assert len(pred) == 2 and {"type", "type_score"} <= set(pred.columns)
 
+    # annotate's defaults (both @champion aliases) resolve through the server and annotate
+    from pipelines.annotate.run import annotate
+
+    phrase = ExperimentConfig(name="server-rules", task="action-phrase", experiment="server-test",
+                              data=DataConfig(path=dataset), model=RulesConfig(), debug=200)
+    assert run_experiment(phrase, register=True).registration["promoted"]
+    clauses = workdir / "clauses.jsonl"
+    clauses.write_text('{"doc_id": "d", "text": "Recalling its resolution 70/1,"}\n'
+                       '{"doc_id": "d", "text": "1. Decides to act;"}\n', encoding="utf-8")
+    done = annotate(clauses, workdir / "annotated.jsonl")
+    assert done.written == 2 and "clause-type v1" in done.models and "action-phrase v1" in done.models
+
 
 @pytest.mark.slow
 def test_runs_and_champion_through_a_tracking_server(tmp_path: Path, tiny_dataset: Path,
@@ -171,6 +185,90 @@ def test_unreachable_server_fails_fast_with_the_fix(monkeypatch: pytest.MonkeyPa
     assert uri in message
     assert "unreachable" in message
     assert "MLFLOW_TRACKING_URI" in message and "mlflow server" in message
+
+
+# ----------------------------------------------------------------------------- down or sick
+
+#: a server that fails must fail a command within this (MLflow's defaults took 252-300+ s)
+BOUNDED_S = 90.0
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _SickHandler(http.server.BaseHTTPRequestHandler):
+    """Passes the health check, answers every API call 503 (a server whose database is down)."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        ok = self.path.split("?")[0].rstrip("/") == "/health"
+        body = b"OK" if ok else b"Service Unavailable"
+        self.send_response(200 if ok else 503)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+        self.server.requests += 1  # type: ignore[attr-defined]
+
+
+@pytest.fixture()
+def sick_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SickHandler)
+    server.requests = 0  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert server.requests > 0, "the command never asked the server"  # type: ignore[attr-defined]
+
+
+def _cli(args: list[str], uri: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    env = {**os.environ, "COLUMNS": "200", "MLFLOW_TRACKING_URI": uri}
+    for name in ("MLFLOW_REGISTRY_URI", "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_HTTP_REQUEST_TIMEOUT"):
+        env.pop(name, None)  # the project's own bounds, not a caller's
+    start = time.monotonic()
+    res = subprocess.run([sys.executable, "-m", "pipelines.cli.main", *args], cwd=cwd, env=env,
+                         capture_output=True, text=True, timeout=BOUNDED_S + 60)
+    return res, time.monotonic() - start
+
+
+def _commands(tmp_path: Path, dataset: Path) -> dict[str, list[str]]:
+    clauses = tmp_path / "in.jsonl"
+    clauses.write_text('{"doc_id": "d", "text": "1. Decides to act;"}\n', encoding="utf-8")
+    return {"run": ["run", "model=rules", f"data.path={dataset}"],
+            "annotate": ["annotate", str(clauses), "-o", str(tmp_path / "out.jsonl")]}
+
+
+@pytest.mark.parametrize("command", ["run", "annotate"])
+def test_a_server_answering_503_fails_clearly_in_bounded_time(
+        command: str, sick_server: str, tmp_path: Path, tiny_dataset: Path) -> None:
+    res, seconds = _cli(_commands(tmp_path, tiny_dataset)[command], sick_server, ROOT)
+    message = " ".join(res.stderr.split())
+    assert res.returncode == 2, res.stderr[-3000:]
+    assert "Traceback" not in res.stderr
+    assert f"the MLflow tracking server {sick_server} failed" in message
+    assert "503" in message and "MLFLOW_HTTP_REQUEST_MAX_RETRIES" in message
+    assert "not found" not in message  # a sick server is not a missing model
+    assert seconds < BOUNDED_S, f"{command} took {seconds:.0f} s against a 503 server"
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "annotate"])
+def test_a_server_that_is_down_fails_at_once(command: str, tmp_path: Path,
+                                             tiny_dataset: Path) -> None:
+    uri = f"http://127.0.0.1:{_free_port()}"  # closed: nothing listens there
+    res, seconds = _cli(_commands(tmp_path, tiny_dataset)[command], uri, ROOT)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    assert "unreachable" in res.stderr and "MLFLOW_TRACKING_URI" in res.stderr
+    assert seconds < 30
 
 
 # ----------------------------------------------------------------------------- PostgreSQL

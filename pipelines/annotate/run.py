@@ -53,6 +53,7 @@ from pipelines.annotate.state import (
 from pipelines.annotate.stream import ClauseStream, is_jsonl_input, iter_batches
 from pipelines.annotate.writers import dumps, iter_jsonl, output_format, write
 from pipelines.errors import InputError, UnclauseError
+from pipelines.io import check_writable
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,30 @@ def _validate(batch_size: int, review_threshold: float, on_error: str, strategy:
         raise UnclauseError(f"--select must be at least 1, not {select}")
 
 
+def check_paths(input_path: Path, out: Path) -> None:
+    """Everything about the input and output paths that can fail, checked before the models
+    load: a missing or empty input, an output that is (or lies inside) the input, and an output
+    that cannot be written (a folder, a parent that is a file, a read-only place)."""
+    if not input_path.exists():
+        raise InputError(str(input_path), "no such file or folder", "check the path")
+    if input_path.is_dir() and not any(p.is_file() and not p.name.startswith(".")
+                                       for p in input_path.rglob("*")):
+        raise InputError(str(input_path), "the folder holds no files to annotate",
+                         "check the path, or pass a JSONL of clauses, a document or an archive")
+    source, target = input_path.resolve(), out.resolve()
+    partial, _ = partial_paths(out)
+    for written in (target, partial.resolve()):
+        if written == source or (source.is_dir() and source in written.parents):
+            where = "is the input" if written == source else f"lies inside the input folder {source}"
+            raise UnclauseError(f"the output {written} {where}: annotating would overwrite it, "
+                                "or read its own output next time",
+                                "write the output elsewhere: --out NAME.annotated.jsonl")
+    check_writable(out, "output")
+    if partial.is_dir():
+        raise UnclauseError(f"the working file {partial} of output {out} is a folder",
+                            "remove it, or choose another --out")
+
+
 def annotate(
     input_path: str | Path,
     out: str | Path,
@@ -130,8 +155,7 @@ def annotate(
     input_path, out = Path(input_path), Path(out)
     fmt = output_format(out, fmt)
     _validate(batch_size, review_threshold, on_error, strategy, select)
-    if not input_path.exists():
-        raise InputError(str(input_path), "no such file or folder", "check the path")
+    check_paths(input_path, out)
     partial, state_path = partial_paths(out)
     leftover = check_leftover(out, resume, restart)
 
@@ -159,6 +183,13 @@ def annotate(
     types = Counter(state.types)
 
     skipped = list(stream.skipped)
+    if state.written == 0:  # an empty output is never a success: say why there was nothing
+        for p in (partial, state_path):
+            p.unlink(missing_ok=True)
+        reasons = "; ".join(f"{w}: {r}" for w, r in skipped[:3])
+        raise InputError(str(input_path), "no clauses to annotate" + (
+            f" ({len(skipped):,} skipped: {reasons})" if skipped else " (it is empty)"),
+                         "check the input: a JSONL of clauses with a 'text' field, or documents")
     read = state.written + (len(skipped) if kind == "jsonl" else 0)
     info = {"input": input_path.name, "models": models.version_label,
             "threshold": review_threshold, "skipped": len(skipped)}

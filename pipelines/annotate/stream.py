@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,11 @@ from typing import IO, Any
 from pipelines.annotate.options import OnError
 from pipelines.errors import UnclauseError
 
+log = logging.getLogger(__name__)
+
 JSONL_INPUT_SUFFIXES = (".jsonl", ".ndjson")
+#: duplicate (doc_id, para_id) warnings shown one by one; the rest are counted
+MAX_DUPLICATE_WARNINGS = 10
 
 
 def doc_key(record: dict[str, Any], default_doc: str) -> str:
@@ -75,6 +80,7 @@ class ClauseStream:
         self.skipped: list[tuple[int | str, str]] = list(skipped or [])
         self.last_doc = last_doc  # (doc_id, clauses of it already seen): ordinals go on
         self.bytes_read = 0
+        self.duplicates = 0  # clauses whose (doc_id, para_id) an earlier line already had
         self.bytes_total = path.stat().st_size if self.kind == "jsonl" else None
         self._hasher = hashlib.sha256()
         self._pending: deque[tuple[int, bytes]] = deque()
@@ -108,19 +114,35 @@ class ClauseStream:
     # -- units
 
     def __iter__(self) -> Iterator[Unit]:
+        from pipelines.corpus.jsonl import duplicate_warning
+
         units = self._jsonl_units() if self.kind == "jsonl" else self._document_units()
         last_doc, ordinal = self.last_doc
+        first_line: dict[int, int] = {}  # para_id → its first line, in the current document
         for unit in units:
             if unit.doc_id != last_doc:
                 last_doc, ordinal = unit.doc_id, 0
+                first_line = {}
             # a record without para_id gets its position in the document
-            yield unit if unit.para_id >= 0 else Unit(unit.line_no, unit.record, unit.doc_id,
-                                                       ordinal)
+            if unit.para_id < 0:
+                unit = Unit(unit.line_no, unit.record, unit.doc_id, ordinal)
+            first = first_line.setdefault(unit.para_id, unit.line_no)
+            if first != unit.line_no:
+                self.duplicates += 1
+                if self.duplicates <= MAX_DUPLICATE_WARNINGS:
+                    log.warning("%s line %d: %s", self.path, unit.line_no,
+                                duplicate_warning(unit.doc_id, unit.para_id, first))
+            yield unit
             ordinal += 1
+        if self.duplicates > MAX_DUPLICATE_WARNINGS:
+            log.warning("%s: %d clauses in all repeat an earlier (doc_id, para_id)", self.path,
+                        self.duplicates)
 
     def _raw_lines(self, fh: IO[bytes]) -> Iterator[bytes]:
+        from pipelines.corpus.jsonl import capped_lines
+
         line_no = 0
-        for line_no, raw in enumerate(fh, start=1):
+        for line_no, raw in enumerate(capped_lines(fh), start=1):
             self.bytes_read += len(raw)
             if line_no <= self.start:
                 self._hasher.update(raw)

@@ -220,6 +220,12 @@ def entrypoint() -> None:
             sys.exit(exc.exit_code)
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(1)
+        if "mlflow" in sys.modules:  # a tracking call that failed mid-run, after its retries
+            from pipelines.tracking.store import as_tracking_error
+
+            if (server := as_tracking_error(exc)) is not None:
+                console.print(f"[bold red]error:[/] {server}")
+                sys.exit(2)
         raise
     # In non-standalone mode typer *returns* exit codes: typer.Exit(n), and 130 for a Ctrl-C
     # that a command did not turn into Interrupted itself.

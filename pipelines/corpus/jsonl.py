@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from pipelines.corpus.sources import SourceItem
 from pipelines.corpus.text import doc_id_for
@@ -98,6 +98,16 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     return None
+
+
+def capped_lines(fh: IO[bytes], limit: int = MAX_RECORD_BYTES) -> Iterator[bytes]:
+    """The lines of a binary stream, none held longer than ``limit`` + 1 bytes: an over-long
+    line is cut there (so :func:`parse_record` refuses it by length) and the rest skipped."""
+    while line := fh.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def duplicate_warning(doc_id: str, para_id: int, first_line: int) -> str:

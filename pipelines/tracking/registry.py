@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from pipelines.errors import TrackingError, UnclauseError
-from pipelines.tracking.store import sqlite_path, use_store
+from pipelines.tracking.store import as_tracking_error, sqlite_path, use_store
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +95,12 @@ def registry_version(uri: str, store: str) -> Any | None:
     client = MlflowClient()
     try:
         client.get_registered_model(name)
-    except MlflowException:
-        raise UnclauseError(f"model {uri} not found: no registered model '{name}' in {store}",
-                            f"{REGISTER_HINT}; {available_models(client)}") from None
     except Exception as exc:
+        if (server := as_tracking_error(exc, store)) is not None:
+            raise server from None  # a sick server is not a missing model
+        if isinstance(exc, MlflowException):
+            raise UnclauseError(f"model {uri} not found: no registered model '{name}' in {store}",
+                                f"{REGISTER_HINT}; {available_models(client)}") from None
         raise TrackingError(f"cannot query the model registry at {store} ({exc})",
                             "check MLFLOW_TRACKING_URI") from None
     try:
@@ -107,7 +109,9 @@ def registry_version(uri: str, store: str) -> Any | None:
         if version == "latest":
             return None
         return client.get_model_version(name, version)
-    except MlflowException:
+    except MlflowException as exc:
+        if (server := as_tracking_error(exc, store)) is not None:
+            raise server from None
         versions = sorted((int(v.version) for v in client.search_model_versions(
             f"name='{name}'")), reverse=True)
         what = f"alias @{alias}" if alias is not None else f"version {version}"
@@ -263,7 +267,9 @@ def _load_with_mlflow(uri: str, store: str, task: str | None) -> LoadedModel:
     version = registry_version(uri, store) if uri.startswith("models:/") else None
     try:
         pyfunc = mlflow.pyfunc.load_model(uri)
-    except Exception as exc:  # MlflowException, OSError…: all mean "no such model here"
+    except Exception as exc:  # MlflowException, OSError…: "no such model here", or a sick server
+        if (server := as_tracking_error(exc, store)) is not None:
+            raise server from None
         text = str(getattr(exc, "message", exc)).strip()
         reason = text.splitlines()[0][:300] if text else type(exc).__name__
         raise UnclauseError(f"cannot load model {uri} ({reason})",
