@@ -41,7 +41,7 @@ EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):mo
                $(GENERAL_EXPERIMENTS)
 DEBUG_EXPERIMENTS ?= debug
 
-.PHONY: help venv data data-multi run experiments compare test lint bench serve ui full-transformer system-deps clean
+.PHONY: help venv data data-multi run experiments compare test lint bench serve test-labelstudio ui full-transformer system-deps clean
 
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -109,6 +109,13 @@ lint: $(STAMP) ## ruff
 test: $(STAMP) ## lint + the whole test suite (system packages: make system-deps)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -ra
+
+LS_VENV := .venv-labelstudio
+test-labelstudio: $(STAMP) ## opt-in: Label Studio 1.23.2 in its own venv, the round trip on loopback
+	@test -x $(LS_VENV)/bin/label-studio || { $(PY) -m venv $(LS_VENV) && \
+	  $(LS_VENV)/bin/pip install -q --upgrade pip && $(LS_VENV)/bin/pip install -q label-studio==1.23.2; }
+	LABEL_STUDIO_BIN=$(CURDIR)/$(LS_VENV)/bin/label-studio $(BIN)/python -m pytest -q -ra -m labelstudio \
+	  tests/test_labelstudio_server.py
 
 bench: $(STAMP) $(DATA)/_manifest.json ## speed and memory benchmarks (print figures)
 	$(BIN)/python benchmarks/bench_build.py

@@ -81,7 +81,7 @@ class LinearConfig(Strict):
 
 
 class CRFConfig(Strict):
-    """Linear-chain CRF over a document's clauses (sklearn-crfsuite)."""
+    """Linear-chain CRF over a document's clauses (python-crfsuite)."""
 
     family: Literal["crf"] = "crf"
     c1: float = Field(0.05, ge=0, description="L1 regularisation")
