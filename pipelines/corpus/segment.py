@@ -218,9 +218,12 @@ def _drop_debris(lines: list[str], seen: set[str]) -> list[str]:
 
 _RE_NUMBERED = re.compile(
     r"^(?:\d{1,3}\.(?=\s|$)|\d{1,3}(?:\.\d{1,3})+\.?(?=\s+[A-Z(\"“‘'])|\(\d{1,2}\)(?=\s|$)"
-    r"|\d{1,3}\)(?=\s|$)|[IVXLC]{1,6}\.(?=\s|$))"
+    r"|\d{1,3}\)(?=\s|$)|[IVXLC]{1,6}\.(?=\s|$)"
+    r"|\d{1,3} ?-(?=\s+\D)|[一二三四五六七八九十]{1,3}、)"  # Arabic "1 -", Chinese "一、"
 )
-_RE_SUBITEM = re.compile(r"^(?:\((?:[a-z]{1,2}|[ivxlc]{1,6})\)|[a-z]\)|[ivx]{1,4}\))(?=\s|$)")
+#: sub-items: (a) (iv) a) iv), Cyrillic а), Arabic (أ) and ’1‘, Chinese (一) （二）
+_RE_SUBITEM = re.compile(r"^(?:\((?:[a-z]{1,2}|[ivxlc]{1,6}|[\u0621-\u064a]{1,2})\)|[a-zа-я]\)"
+                         r"|[ivx]{1,4}\)|’\d{1,2}‘|[(（][一二三四五六七八九十]{1,3}[)）])(?=\s|$)")
 _RE_BULLET = re.compile(r"^[•▪◦●·∙‣⁃*+](?=\s)")
 _RE_DASH = re.compile(r"^[-–—](?=\s)")
 _RE_MARKER = re.compile(f"{_RE_NUMBERED.pattern}|{_RE_SUBITEM.pattern}|{_RE_BULLET.pattern}"
@@ -250,6 +253,10 @@ _OPENER_RE = re.compile(
     r"|Proclaim|Resolve|Instruct|Remind|Reject|Deplore|Regret|Appreciate|Take|Consider"
     r"|Commit|Pledge|Undertake)s?)\b"
 )
+#: a Russian preambular opening: a verbal adverb ("ссылаясь", "рассмотрев", "будучи"), perhaps
+#: after a manner phrase ("с удовлетворением отмечая", "глубоко обеспокоенная")
+_RU_OPENER_RE = re.compile(r"^(?:(?:с|со|вновь|особо|глубоко|серьезно|также)\s+(?:[а-яё]+\s+){0,2})?"
+                           r"(?:[а-яё]{3,}(?:я|ясь|в|вши|вшись)|будучи|[а-яё]{4,}(?:ая|ый))[\s,]")
 _NOT_OPENERS = frozenset({"United", "Beijing", "Limited", "Nanjing", "Kunming", "Hyped"})
 # Compound words that keep their hyphen when split at it ("well-" + "known"), when the
 # document itself gives no evidence either way.
@@ -283,6 +290,15 @@ def _indent(line: str) -> int:
 
 def _strip_closers(s: str) -> str:
     return s.rstrip(_CLOSERS) or s
+
+
+#: full-width (Chinese) and Arabic punctuation read as their ASCII counterparts at a line end
+_END_EQUIV = str.maketrans("。！？；，、：،؛؟", ".!?;,,:,;?")
+
+
+def _end(s: str) -> str:
+    """The last character of ``s`` before closing quotes/brackets, as ASCII punctuation."""
+    return _strip_closers(s)[-1:].translate(_END_EQUIV)
 
 
 def _starts_lower(s: str) -> bool:
@@ -422,7 +438,7 @@ def join_hard_wraps(lines: Iterable[str]) -> list[str]:
         if para is None or _starts_clause(para, prev, line, ind, prev_indent, base, width,
                                           after_blank, in_list, annex):
             if para is not None:
-                end = _strip_closers(para.tail)[-1:]
+                end = _end(para.tail)
                 if end in (":", "."):  # a list opens at "…:" and closes at "…."
                     in_list = end == ":"
                 out.append(para.text())
@@ -458,7 +474,7 @@ def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
         return True
     if _RE_DASH.match(line):  # a bullet after punctuation, else a dash inside a sentence
         return bool(after_blank or _RE_DASH.match(para.head)
-                    or prev[-1:] in (":", ";", ".", ","))
+                    or _end(prev) in (":", ";", ".", ","))
     if after_blank:
         return True
     continues = prev.endswith(("-", SOFT_HYPHEN)) or _last_word(prev) in CONTINUING_WORDS
@@ -466,7 +482,7 @@ def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
         return True
     if prev.endswith("]") and para.head.startswith("["):  # "[on the report of … (A/99/1)]"
         return True
-    end = _strip_closers(prev)[-1:]
+    end = _end(prev)
     short = width is None or len(prev) < 0.6 * width
     lower = _starts_lower(line)
     if end == ":":  # in hard-wrapped text "…, as follows:" + "assistance to…" is one line
@@ -475,6 +491,8 @@ def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
             and not _hanging(para, ind)):
         return True
     if lower:
+        if end == "," and short and _RU_OPENER_RE.match(line):  # Russian preambles: lower case
+            return True
         return end == ";" and in_list and short
     if end in (".", "!", "?", ";"):
         return not (end == "." and _is_abbreviation_end(prev))
@@ -491,7 +509,9 @@ def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
 
 def _subitem_kind(line: str) -> str:
     """'roman' for (ii), (iv), (i)…; 'letter' for (a), (b), (v), (x)… (single v/x/l/c)."""
-    label = line[: line.index(")")].lstrip("(")
+    if line.startswith("’"):  # Arabic ’1‘, ’2‘: the roman level
+        return "roman"
+    label = re.split(r"[)）]", line, maxsplit=1)[0].lstrip("(（")
     if label == "i" or (len(label) > 1 and set(label) <= set("ivxlc")):
         return "roman"
     return "letter"
@@ -504,7 +524,7 @@ def _attaches_subitem(para: _Para, line: str) -> bool:
         return True
     if para.child_kind is not None:
         return _subitem_kind(line) == para.child_kind
-    return bool(_RE_MARKER.match(para.head)) and _strip_closers(para.tail).endswith(":")
+    return bool(_RE_MARKER.match(para.head)) and _end(para.tail) == ":"
 
 
 def _hanging(para: _Para, ind: int) -> bool:
