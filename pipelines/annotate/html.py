@@ -2,6 +2,10 @@
 with its own contents (parts, headings, flagged clauses) and its clauses coloured by type,
 action phrases marked and low-confidence clauses flagged.
 
+Clause text carries its ``lang`` and ``dir`` (``rtl`` for Arabic, ``ltr`` for the other UN
+languages, ``auto`` when the row has no language), so Arabic reads right to left with its
+punctuation in place; the English lemma after a phrase is isolated (``bdi``).
+
 The page is rendered from ``templates/review.html.j2`` with Jinja2 autoescaping, so every piece
 of input text lands in the page as text, never as markup. It is self-contained: no external
 assets and no scripts (the type and "flagged only" filters are checkboxes that CSS ``:has()``
@@ -22,6 +26,7 @@ from typing import Any
 from pipelines.annotate.stream import doc_key
 from pipelines.io import atomic_open
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.text.language import language_code, text_direction
 
 TEMPLATE = "review.html.j2"
 #: the parts a document's contents link to: clause type and its name there
@@ -89,6 +94,9 @@ def clause_view(row: dict[str, Any]) -> dict[str, Any]:
         s, e = int(span[0]), int(span[1])
         view.update(before=text[:s], phrase=text[s:e], after=text[e:],
                     lemma=str(row["action_lemma"]) if row.get("action_lemma") else None)
+    language = row.get("language")
+    language = str(language) if language else None
+    view.update(lang=language, dir=text_direction(language_code(language) if language else None))
     ctype = str(row.get("type") or "unknown")
     score = row.get("type_score")
     priority = row.get("priority")

@@ -121,8 +121,12 @@ def _clean(value: Any) -> Any:
 
 def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
                       phrase_pred: pd.DataFrame, review_threshold: float,
-                      keep_proba: bool = False) -> list[dict[str, Any]]:
-    """Input records plus the output fields (pure; rows in the order of ``records``)."""
+                      keep_proba: bool = False,
+                      languages: list[str | None] | None = None) -> list[dict[str, Any]]:
+    """Input records plus the output fields (pure; rows in the order of ``records``).
+
+    ``languages`` (one per record) sets ``language``; an input value it changes is kept as
+    ``input_language``."""
     if len(type_pred) != len(records) or len(phrase_pred) != len(records):
         raise UnclauseError(f"a model returned {len(type_pred)}/{len(phrase_pred)} rows for "
                             f"{len(records)} clauses", "the model is broken; retrain it")
@@ -142,6 +146,11 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
                     "action_phrase": phrase,
                     "action_lemma": _clean(pp["action_lemma"][i]) if phrase else None,
                     "action_span": span, "review": score < review_threshold})
+        if languages is not None:
+            language = languages[i]
+            if "language" in row and row["language"] != language:
+                row["input_language"] = row["language"]
+            row["language"] = language
         if keep_proba:
             row[SELECT_KEY] = [round(float(tp[c][i]), 6) for c in proba_cols]
         rows.append(row)

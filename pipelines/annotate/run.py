@@ -19,7 +19,8 @@ the partial and its state are removed.
 Output rows keep every input field unchanged and add ``type``, ``type_score``,
 ``action_phrase`` (an exact substring of ``text``, or null), ``action_lemma``, ``action_span``
 (``[start, end]`` or null) and ``review`` (``type_score`` below the review threshold). An input
-field with one of these names is kept as ``input_<name>``.
+field with one of these names is kept as ``input_<name>``. Every row also says its ``language``
+(ISO 639-1: ``--lang``, else the input's, else detected per document).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.annotate.language import checked_language, unit_languages
 from pipelines.annotate.merge import Models, load_models, merge_predictions, model_frame
 from pipelines.annotate.options import (
     DEFAULT_BATCH_SIZE,
@@ -145,17 +147,21 @@ def annotate(
     per_doc_cap: int | None = None,
     on_batch: Callable[[BatchProgress], None] | None = None,
     models: Models | None = None,
+    lang: str | None = None,
 ) -> AnnotateResult:
     """Annotate ``input_path`` into ``out``; see the module docstring for the whole contract.
 
     ``on_batch`` is called after each batch is durably written (progress bars; tests use it
-    to interrupt a run). ``models`` skips loading (already loaded models).
+    to interrupt a run). ``models`` skips loading (already loaded models). ``lang`` (ISO
+    639-1) sets every clause's ``language``; by default it is the input's, else detected per
+    document (:mod:`pipelines.annotate.language`).
     """
     t0 = time.perf_counter()
     input_path, out = Path(input_path), Path(out)
     fmt = output_format(out, fmt)
     _validate(batch_size, review_threshold, on_error, strategy, select)
     check_paths(input_path, out)
+    lang = checked_language(lang)
     partial, state_path = partial_paths(out)
     leftover = check_leftover(out, resume, restart)
 
@@ -174,7 +180,7 @@ def annotate(
     partial.parent.mkdir(parents=True, exist_ok=True)
     try:
         _run_batches(partial, state_path, state, stream, models, batch_size, review_threshold,
-                     select is not None, on_batch, fresh=not leftover)
+                     select is not None, on_batch, fresh=not leftover, lang=lang)
     except BaseException:
         if state.batches == 0:  # nothing worth resuming: leave no partial behind
             for p in (partial, state_path):
@@ -220,7 +226,8 @@ def annotate(
 
 def _run_batches(partial: Path, state_path: Path, state: RunState, stream: ClauseStream,
                  models: Models, batch_size: int, review_threshold: float, keep_proba: bool,
-                 on_batch: Callable[[BatchProgress], None] | None, fresh: bool) -> None:
+                 on_batch: Callable[[BatchProgress], None] | None, fresh: bool,
+                 lang: str | None = None) -> None:
     """Annotate batch after batch: append to the partial, sync, then record the state."""
     types = Counter(state.types)
     with partial.open("ab") as fh:
@@ -230,7 +237,8 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
             for batch in iter_batches(stream, batch_size):
                 frame = model_frame(batch)
                 rows = merge_predictions([u.record for u in batch], *models.predict(frame),
-                                         review_threshold, keep_proba=keep_proba)
+                                         review_threshold, keep_proba=keep_proba,
+                                         languages=unit_languages(batch, lang))
                 data = "".join(dumps(r) + "\n" for r in rows).encode("utf-8")
                 fh.write(data)
                 fh.flush()

@@ -56,6 +56,9 @@ def _document_record(doc: Any, clause: Any) -> dict[str, Any]:
     for key in ("body", "session", "date"):
         if getattr(doc, key, None) is not None:
             record[key] = getattr(doc, key)
+    language = getattr(clause, "language", None) or getattr(doc, "language", None)
+    if language:
+        record["language"] = language
     record["source"] = doc.source
     return record
 

@@ -79,6 +79,9 @@ def command(
     per_doc_cap: Annotated[int | None, typer.Option(
         help="--select: at most this many clauses per document (default: documents take "
              "turns)")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="the input's language (en fr es ru zh ar); default: the input's "
+                       "language field, else detected per document")] = None,
 ) -> None:
     """Annotate clauses with their type and opening action phrase (registered champions)."""
     from rich.progress import (
@@ -116,7 +119,7 @@ def command(
                               fmt=fmt, on_error=on_error, resume=resume,
                               restart=restart, batch_size=batch_size,
                               review_threshold=review_threshold, select=select,
-                              strategy=strategy, per_doc_cap=per_doc_cap, on_batch=tick)
+                              strategy=strategy, per_doc_cap=per_doc_cap, on_batch=tick, lang=lang)
         except KeyboardInterrupt:
             raise interrupted(target) from None
     types = ", ".join(f"{t} {c:,}" for t, c in sorted(result.types.items()))
