@@ -50,6 +50,9 @@ class DataConfig(Strict):
     bodies: list[str] | None = Field(None, description="keep only these bodies (e.g. GA, ECOSOC)")
     languages: list[Literal["en", "fr", "es", "ru", "zh", "ar"]] | None = Field(
         None, description="keep only clauses in these languages (ISO 639-1); None keeps all")
+    train_languages: list[Literal["en", "fr", "es", "ru", "zh", "ar"]] | None = Field(
+        None, description="train only on these languages, evaluate on all of `languages` "
+                          "(zero-shot transfer: [en]); None trains on all")
     drop_other_sections: list[str] = Field(
         default_factory=list, description="sections to leave out of training (e.g. annex)")
 

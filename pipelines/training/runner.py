@@ -66,6 +66,10 @@ def load_splits(cfg: ExperimentConfig) -> dict[str, pd.DataFrame]:
         frame = frame[~frame["section"].isin(cfg.data.drop_other_sections)]
     frame = frame[frame["type"].isin(CLAUSE_TYPES)]
     splits = {s: document_order(frame[frame["split"] == s]).reset_index(drop=True) for s in SPLITS}
+    if cfg.data.train_languages and "language" in frame.columns:
+        train = splits["train"]
+        splits["train"] = train[train["language"].fillna("en").isin(cfg.data.train_languages)
+                                ].reset_index(drop=True)
     if splits["train"].empty:
         raise UnclauseError(f"no training clauses in {cfg.data.path} after filtering",
                             "check data.bodies and data.languages, or rebuild with `unclause data build`")
@@ -105,6 +109,25 @@ def challenge_metrics(task: str, model: Any, metrics: dict[str, float]) -> pd.Da
             errors.append(challenge.error_rows(task, cset, pred))
     metrics.update(challenge.flat_metrics(results, task))
     return pd.concat(errors, ignore_index=True) if errors else pd.DataFrame()
+
+
+def language_metrics(task: str, gold: pd.DataFrame, pred: pd.DataFrame,
+                     prefix: str) -> dict[str, float]:
+    """``<prefix>/lang/<code>/<metric>`` for each language of a multilingual split (none when
+    the split has one language or no language column)."""
+    if "language" not in gold.columns:
+        return {}
+    languages = gold["language"].fillna("en").reset_index(drop=True)
+    if languages.nunique() < 2:
+        return {}
+    gold = gold.reset_index(drop=True)
+    pred = pred.reset_index(drop=True)
+    out: dict[str, float] = {}
+    for code in sorted(languages.unique()):
+        mask = (languages == code).to_numpy()
+        for key, value in task_metrics(task, gold[mask], pred[mask]).items():
+            out[f"{prefix}/lang/{code}/{key}"] = value
+    return out
 
 
 def run_experiment(cfg: ExperimentConfig, register: bool = False,
@@ -171,6 +194,7 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
             if cfg.task == "clause-type":  # as on the challenge sets, for the same table
                 metrics[f"{METRIC_PREFIX[split]}/preop_macro_f1"] = preop_macro_f1(
                     frame["type"].tolist(), pred["type"].tolist())
+            metrics.update(language_metrics(cfg.task, frame, pred, METRIC_PREFIX[split]))
         metrics["inference_clauses_per_s"] = throughput
         challenge_errors = challenge_metrics(cfg.task, model, metrics)
         score = generalization_score(cfg.task, metrics)
