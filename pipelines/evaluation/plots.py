@@ -1,15 +1,19 @@
-"""Figures logged as MLflow artifacts (matplotlib, Agg backend, no display needed)."""
+"""Figures logged as MLflow artifacts and shown in reports (matplotlib, Agg backend, no display
+needed), written atomically as PNG."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+from pipelines.io import atomic_open  # noqa: E402
 
 
 def confusion_png(matrix: np.ndarray, labels: Sequence[str], path: Path, title: str) -> Path:
@@ -26,12 +30,7 @@ def confusion_png(matrix: np.ndarray, labels: Sequence[str], path: Path, title: 
         for j in range(matrix.shape[1]):
             ax.text(j, i, f"{matrix[i, j]:,}\n{norm[i, j]:.1%}", ha="center", va="center",
                     fontsize=8, color="white" if norm[i, j] > 0.6 else "black")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save(fig, ax, title, path)
 
 
 def bar_comparison_png(names: Sequence[str], values: Sequence[float], path: Path, title: str,
@@ -52,9 +51,14 @@ def bar_comparison_png(names: Sequence[str], values: Sequence[float], path: Path
     for yi, v in zip(y, values, strict=True):
         ax.text(v, yi, f" {v:.3f}", va="center", fontsize=8)
     ax.set_xlabel(xlabel)
+    return _save(fig, ax, title, path)
+
+
+def _save(fig: Any, ax: Any, title: str, path: Path) -> Path:
+    """Title, tight layout, then the PNG written atomically to ``path``."""
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    with atomic_open(path, "wb") as fh:
+        fig.savefig(fh, format="png")
     plt.close(fig)
     return path

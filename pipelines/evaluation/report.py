@@ -3,14 +3,10 @@ figures, error CSVs and a JSON of every figure, all written atomically into one 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import re
-import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,16 +69,6 @@ class EvaluationReport:
     @property
     def report_path(self) -> Path:
         return self.out_dir / "report.md"
-
-
-@contextlib.contextmanager
-def _atomic_png(path: Path) -> Iterator[Path]:
-    """A temporary ``.png`` path (matplotlib picks the format by extension) moved into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{path.stem}.", dir=path.parent) as tmp:
-        staged = Path(tmp) / path.name
-        yield staged
-        os.replace(staged, path)
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -201,9 +187,8 @@ def _slices_png(m: ModelEvaluation, path: Path) -> None:
             values.append(value)
             lows.append(value if math.isnan(lo) else lo)
             highs.append(value if math.isnan(hi) else hi)
-    with _atomic_png(path) as tmp:
-        bar_comparison_png(names, values, tmp, f"{m.name}: {m.primary} per slice (95% CI)",
-                           lows, highs, xlabel=m.primary)
+    bar_comparison_png(names, values, path, f"{m.name}: {m.primary} per slice (95% CI)",
+                       lows, highs, xlabel=m.primary)
 
 
 def write_report(report: EvaluationReport, n_boot: int, split: str | None) -> list[Path]:
@@ -218,17 +203,15 @@ def write_report(report: EvaluationReport, n_boot: int, split: str | None) -> li
     values = [0.0 if math.isnan(v) else v for v in values]
     lows = [v if math.isnan(c[0]) else c[0] for v, c in zip(values, cis, strict=True)]
     highs = [v if math.isnan(c[1]) else c[1] for v, c in zip(values, cis, strict=True)]
-    with _atomic_png(out / "comparison.png") as tmp:
-        bar_comparison_png(names, values, tmp, "primary metric with 95% bootstrap interval",
-                           lows, highs)
+    bar_comparison_png(names, values, out / "comparison.png",
+                       "primary metric with 95% bootstrap interval", lows, highs)
     files.append(out / "comparison.png")
     for m in report.models:
         conf = m.result["confusion"]
         if conf:
             path = out / f"confusion_{m.slug}.png"
-            with _atomic_png(path) as tmp:
-                confusion_png(np.asarray(conf["matrix"]), conf["labels"], tmp,
-                              f"{m.name} (n={m.result['n']:,})")
+            confusion_png(np.asarray(conf["matrix"]), conf["labels"], path,
+                          f"{m.name} (n={m.result['n']:,})")
             files.append(path)
         if m.result["slices"]:
             _slices_png(m, out / f"slices_{m.slug}.png")
