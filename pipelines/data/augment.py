@@ -343,6 +343,9 @@ _FORMULAS = (
     "Participants at the {n} meeting of the {group}, held on {date} in {place},",
     "We, the Ministers of the {group}, meeting in {place} on {date},",
     "The {n} Conference of the {group},",
+    "The International Conference of the {group}, convened in {place} by the Bureau, having met "
+    "in its {n} session on {date},",
+    "THE CONFERENCE OF THE {group}, MEETING IN {place} ON {date},",
 )
 _GROUPS = ("Heads of Customs Administrations", "Regional Water Authorities",
            "Ministers of Education of the Northern Region", "Coastal States Forum",

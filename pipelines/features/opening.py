@@ -22,7 +22,7 @@ from typing import Any
 
 from pipelines.text.numbering import parse_numbering
 from pipelines.text.phrases import phrase_length
-from pipelines.text.tokens import Span, first_words, opening_spans
+from pipelines.text.tokens import Span, clause_start, first_words, opening_spans
 from pipelines.text.wordclasses import (
     DATE_RE,
     MODALS,
@@ -39,6 +39,8 @@ _MEETING_RE = re.compile(r"\b\d+\s*(?:st|nd|rd|th|d)\.?\s+(?:plenary\s+)?meeting
                          r"|\bmeeting\s+(?:no\.\s*)?\d", re.IGNORECASE)
 _ALPHA_RE = re.compile(r"[^\W\d_]")
 _DIGIT_RE = re.compile(r"\d")
+#: footnote reference digits after a clause's final punctuation mark
+_NOTE_END_RE = re.compile(r"(?<=[,;.:])\s?\d{1,3}$")
 
 
 
@@ -180,6 +182,8 @@ def _shape(token: str) -> str:
 def clause_end(text: str) -> str:
     """The clause's final punctuation mark (``,`` ``;`` ``.`` ``:``) or ``none``."""
     stripped = text[-24:].rstrip(" \t\r\n\"'”’)*_")
+    # a footnote reference printed after the final mark ("…, 41", "…,6") does not end the clause
+    stripped = _NOTE_END_RE.sub("", stripped).rstrip() if stripped[-1:].isdigit() else stripped
     if not stripped:
         return "none"
     last = stripped[-1]
@@ -198,7 +202,8 @@ def opening_features(text: str, verbs: frozenset[str] | None = None) -> Features
     """
     text = text if isinstance(text, str) else ""
     _, _, kind, offset = parse_numbering(text)
-    rest = text[offset:]
+    start = clause_start(text)
+    rest = text[start:]
     words = first_words(rest, 6)
     w1 = words[0] if words else "<none>"
     w2 = words[1] if len(words) > 1 else "<none>"
@@ -269,6 +274,10 @@ def opening_features(text: str, verbs: frozenset[str] | None = None) -> Features
         feats["symbol"] = 1.0
     if "\n" in text[:400].strip():
         feats["wrapped"] = 1.0
+    if start > offset:
+        feats["formula_prefix"] = 1.0  # "The Security Council, Having considered …"
+    if _NOTE_END_RE.search(text[-8:]):
+        feats["note_ref"] = 1.0  # a footnote reference after the final punctuation
     return feats
 
 

@@ -11,8 +11,8 @@ import re
 
 from pipelines.text.numbering import numbering_end
 
-__all__ = ["Span", "first_words", "opening_spans", "opening_tokens", "opening_word_tokens",
-           "span_words"]
+__all__ = ["Span", "clause_start", "first_words", "opening_spans", "opening_tokens",
+           "opening_word_tokens", "span_words"]
 
 #: ``(start, end, word, trail)``: character offsets of a word without its trailing
 #: punctuation, the word lowercased without edge punctuation, and the trailing punctuation
@@ -24,6 +24,21 @@ _TRAIL = ",;:.!?)]}\"'”’*_"
 _LEADING = "\"'“‘(*_"
 
 
+#: an enacting formula run into the clause it introduces, as OCR and PDF text give it: "The
+#: Security Council, Having considered …", "The Conference, recognizing that …" (capitalised
+#: words, then a comma and the clause); the clause's own opening starts after it
+_FORMULA_RE = re.compile(r"(?:The|THE)\s+(?:[A-Z][\w’'\-]*\s+(?:(?:of|on|for|and|the|to|OF|ON|FOR|AND"
+                         r"|THE|TO)\s+)*){0,6}[A-Z][\w’'\-]*,\s+(?!(?:or|and|OR|AND)\b)(?=[^\W\d_])")
+
+
+def clause_start(text: str) -> int:
+    """Where the clause's own words start: after the numbering and after an enacting formula
+    run into the clause (``"The Security Council, Having considered …"`` → at "Having")."""
+    offset = numbering_end(text)
+    m = _FORMULA_RE.match(text, offset)
+    return m.end() if m else offset
+
+
 def first_words(text: str, n: int) -> list[str]:
     """The first ``n`` words of ``text`` (letters or numbers, no punctuation), lowercased."""
     return [w.lower() for w in _WORD_RE.findall(text, 0, 40 + 16 * n)[:n]]
@@ -32,18 +47,19 @@ def first_words(text: str, n: int) -> list[str]:
 def opening_tokens(text: str, n: int = 6) -> list[str]:
     """The first ``n`` words after numbering, bullets and quotes, lowercased (no punctuation)."""
     text = text or ""
-    return first_words(text[numbering_end(text):], n)
+    return first_words(text[clause_start(text):], n)
 
 
 def opening_spans(text: str, n: int = 12) -> tuple[int, list[Span]]:
-    """``(offset, spans)`` for the first ``n`` whitespace tokens after the numbering.
+    """``(offset, spans)`` for the first ``n`` whitespace tokens after the numbering (and after
+    an enacting formula run into the clause, see :func:`clause_start`).
 
     Each span is ``(start, end, word, trail)``: ``end`` excludes trailing punctuation ``trail``,
     so ``text[spans[0][0]:spans[k-1][1]]`` is the exact surface of a k-word opening phrase even
     across hard wraps; ``word`` is lowercased with edge punctuation removed.
     """
     text = text if isinstance(text, str) else ""
-    offset = numbering_end(text)
+    offset = clause_start(text)
     spans: list[Span] = []
     append = spans.append
     for m in _SPAN_RE.finditer(text, offset):
@@ -70,7 +86,7 @@ def opening_word_tokens(text: str, n: int = 12,
     words as :func:`opening_spans` reads them, without building spans (a lookup needs offsets
     only when it hits; ``text.find(token)`` gives them). None when punctuation-only tokens
     leave fewer than ``n`` words in the first ``n + 1`` tokens: use ``opening_spans`` then."""
-    offset = numbering_end(text)
+    offset = clause_start(text)
     tokens = text[offset:].split(None, n)
     kept: list[tuple[str, str]] = []
     words: list[str] = []

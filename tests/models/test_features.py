@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.features.context import document_features
 from pipelines.features.opening import (
+    clause_end,
     learn_verb_stems,
     opening_features,
     opening_kind,
@@ -16,6 +17,7 @@ from pipelines.features.opening import (
     verb_stem,
     word_form,
 )
+from pipelines.text.tokens import opening_spans
 
 
 def test_word_forms_and_learned_verbs() -> None:
@@ -120,3 +122,32 @@ def test_one_plural_noun_rule_for_features_and_phrase_words(text: str, plural: b
     _, coarse, head, _ = opening_words(text, verbs)
     assert (feats["form"] == "plural") is plural
     assert (coarse[head] == "base") is plural
+
+
+@pytest.mark.parametrize(("text", "end"), [
+    ("Having considered the report of the Board, 41", ","),
+    ("Having examined the report on rural health centres,6", ","),
+    ("Recalling its resolution 12 (1950);7", ";"),
+    ("Agenda item 19", "none"),
+    ("Decides to remain seized of the matter.", "."),
+])
+def test_footnote_reference_after_the_final_mark_does_not_end_the_clause(text: str,
+                                                                         end: str) -> None:
+    assert clause_end(text) == end
+    assert ("note_ref" in opening_features(text)) == (end != "none" and text[-1].isdigit())
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("The Security Council, Having considered the report,", "having"),
+    ("The Conference, recognizing that the choice of an occupation matters,", "recognizing"),
+    ("The General Assembly,", "the"),
+    ("The Secretary-General of the Office, or any member of staff, may speak.", "the"),
+])
+def test_a_formula_run_into_the_clause_is_skipped(text: str, first: str) -> None:
+    """OCR/PDF text runs the enacting formula into the first clause; the clause's own opening
+    decides its type and phrase."""
+    feats = opening_features(text)
+    assert feats["w1"] == first
+    assert ("formula_prefix" in feats) == (first != "the")
+    _, spans = opening_spans(text, 2)
+    assert spans[0][2] == first
