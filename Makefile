@@ -41,7 +41,7 @@ EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):mo
                $(GENERAL_EXPERIMENTS)
 DEBUG_EXPERIMENTS ?= debug
 
-.PHONY: help venv data data-multi run experiments compare test lint bench serve test-labelstudio ui full-transformer system-deps clean
+.PHONY: help venv data data-multi run experiments compare test lint bench serve notebooks test-labelstudio ui full-transformer system-deps clean
 
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -109,6 +109,15 @@ lint: $(STAMP) ## ruff
 test: $(STAMP) ## lint + the whole test suite (system packages: make system-deps)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -ra
+
+notebooks: $(STAMP) $(DATA)/_manifest.json ## execute notebooks/*.py into notebooks/*.ipynb (error analysis: after make run)
+	$(BIN)/python -m ipykernel install --prefix "$(CURDIR)/$(VENV)" --name unclause \
+	  --display-name "unclause (.venv)" >/dev/null
+	@for nb in notebooks/*.py; do \
+	  $(BIN)/jupytext --quiet --to ipynb --set-kernel unclause "$$nb" && \
+	  JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(BIN)/jupyter-execute --inplace \
+	    --kernel_name=unclause "$${nb%.py}.ipynb" || exit $$?; \
+	  echo "executed $${nb%.py}.ipynb"; done
 
 LS_VENV := .venv-labelstudio
 test-labelstudio: $(STAMP) ## opt-in: Label Studio 1.23.2 in its own venv, the round trip on loopback

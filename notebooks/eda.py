@@ -18,8 +18,9 @@
 # body, how long clauses of each type are, which action phrases open them, how phrases move
 # across sessions, and where preambular and operative clauses sit in a document.
 #
-# Data: `$UNCLAUSE_DATA` (default `data/processed/clauses` in the project). Open as a notebook
-# with `jupytext --to notebook notebooks/eda.py`, or run it as a script.
+# Data: `$UNCLAUSE_DATA` (default `data/processed/clauses` in the project). `make notebooks`
+# executes it into `notebooks/eda.ipynb` (a kernel on the project's .venv); it also runs as a
+# script.
 
 # %%
 import os

@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -43,3 +44,29 @@ def hide_flag_types() -> None:
 
     display._unclause = True  # type: ignore[attr-defined]
     TyperOption.display_type_rich = display  # type: ignore[method-assign]
+
+
+class DownloadBar:
+    """pooch's progress-bar protocol (``total``, ``update``, ``reset``, ``close``) on a task of a
+    rich ``Progress``, so downloads look like every other bar of the CLI."""
+
+    def __init__(self, progress: Progress, name: str) -> None:
+        self.progress = progress
+        self.task = progress.add_task(name, total=None)
+
+    @property
+    def total(self) -> float | None:
+        return self.progress.tasks[self.task].total
+
+    @total.setter
+    def total(self, value: int) -> None:
+        self.progress.update(self.task, total=value or None)
+
+    def update(self, n: int) -> None:
+        self.progress.advance(self.task, n)
+
+    def reset(self) -> None:
+        self.progress.reset(self.task, total=self.total)
+
+    def close(self) -> None:
+        self.progress.update(self.task, visible=False)

@@ -91,11 +91,18 @@ def data_build(
 def data_fetch(
     dest: Annotated[Path, typer.Option(help="where to put the archives")] = Path("data/raw"),
 ) -> None:
-    """Download the public UNxml GA and ECOSOC resolution archives (needs internet)."""
+    """Download the public UNxml GA and ECOSOC resolution archives (needs internet; retries,
+    shows progress, reports each archive's SHA-256)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from pipelines.cli.console import DownloadBar
     from pipelines.data.fetch import fetch_corpus
 
-    paths = fetch_corpus(dest)
-    out.print("fetched: " + ", ".join(str(p) for p in paths))
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as progress:
+        fetched = fetch_corpus(dest, progress=lambda name: DownloadBar(progress, name))
+    for path, digest in fetched:
+        out.print(f"fetched {path} (sha256 {digest})")
     out.print(f"build with: unclause data build --source {dest}")
 
 
