@@ -45,6 +45,7 @@ def runs(workspace: Path) -> dict[str, runner.RunResult]:
     return {
         "general": _run(workspace, "general", "model=linear"),
         "viterbi": _run(workspace, "default", "model=linear", "decode=viterbi"),
+        "no-casing": _run(workspace, "general", "model=linear", "augment.casing=false"),
         "phrase": _run(workspace, "general", "task=action-phrase", "model=linear"),
     }
 
@@ -86,7 +87,8 @@ def test_the_decoder_travels_with_the_logged_model(runs: dict[str, Any], workspa
 
 
 def test_champion_is_chosen_on_the_generalization_score(runs: dict[str, Any]) -> None:
-    best = max((runs["general"], runs["viterbi"]), key=lambda r: r.metrics[SELECTION_METRIC])
+    best = max((runs["general"], runs["viterbi"], runs["no-casing"]),
+               key=lambda r: r.metrics[SELECTION_METRIC])
     champion = champion_version("clause-type")
     assert champion.tags["run_id"] == best.run_id
     assert float(champion.tags[f"val.{SELECTION_METRIC}"]) == pytest.approx(
@@ -94,7 +96,7 @@ def test_champion_is_chosen_on_the_generalization_score(runs: dict[str, Any]) ->
 
 
 def test_report_table_is_generated_from_runs(runs: dict[str, Any], workspace: Path) -> None:
-    results, selection = generalization_tables(include_debug=True)
+    results, selection, ablations = generalization_tables(include_debug=True)
     assert "in-domain test" in set(results["set"])
     labels = set(results["configuration"].str.replace(" (@champion)", "", regex=False))
     assert {"linear · clause by clause · augmented",
@@ -106,7 +108,10 @@ def test_report_table_is_generated_from_runs(runs: dict[str, Any], workspace: Pa
     assert set(selection["task"]) == {"clause-type", "action-phrase"}
     readme = workspace / "README.md"
     readme.write_text("# experiments\n\nKept text.\n", encoding="utf-8")
-    section = render(results, selection, "unclause")
+    assert set(ablations["transformations"]) == {"all", "all but casing"}
+    assert not results["configuration"].str.contains("casing").any()
+    section = render(results, selection, "unclause", ablations)
+    assert "all but casing" in section
     write_section(readme, section)
     write_section(readme, section)
     text = readme.read_text(encoding="utf-8")

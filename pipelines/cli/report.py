@@ -22,8 +22,10 @@ def generalization(
     from pipelines.cli.console import out, print_table
     from pipelines.training.generalization import generalization_tables, render, write_section
 
-    results, selection = generalization_tables(experiment, include_debug)
+    results, selection, ablations = generalization_tables(experiment, include_debug)
     print_table(results, "generalization — challenge final parts and in-domain test")
     print_table(selection, "champion selection")
-    write_section(readme, render(results, selection, experiment))
+    if not ablations.empty:
+        print_table(ablations, "transformations, one at a time (challenge dev parts)")
+    write_section(readme, render(results, selection, experiment, ablations))
     out.print(f"written: {readme}")

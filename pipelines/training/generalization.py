@@ -87,8 +87,9 @@ def _set_metric(run: pd.Series | None, kind: str, name: str) -> float:
 
 
 def generalization_tables(experiment: str = "unclause", include_debug: bool = False,
-                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(results, selection)``: the per-set table and the champion-selection table."""
+                          ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(results, selection, ablations)``: the per-set table, the champion-selection table and
+    the transformation ablations (see :func:`ablation_table`)."""
     runs = _runs(experiment, include_debug)
     types = runs[runs["tags.task"] == "clause-type"]
     phrases = runs[runs["tags.task"] == "action-phrase"]
@@ -102,6 +103,8 @@ def generalization_tables(experiment: str = "unclause", include_debug: bool = Fa
     kinds = [IN_DOMAIN, *[k for k in _kinds(runs) if k != "seed"]]
     if "seed" in _kinds(runs):
         kinds.append("seed")
+    ablations = ablation_table(types)
+    types = types[types["ablation"] == ""]
     results, selection = [], []
     keys = ["tags.family", "decode", "augmented", "ablation"]
     for (family, decode, augmented, ablation), group in types.groupby(keys, sort=True):
@@ -153,7 +156,30 @@ def generalization_tables(experiment: str = "unclause", include_debug: bool = Fa
     sel = pd.DataFrame(selection).rename(columns={
         "val macro-F1": "val (F1 / exact match)", "test macro-F1": "test (F1 / exact match)",
         "min challenge dev pre/op F1": "min challenge dev (pre/op F1 / exact match)"})
-    return table, sel.sort_values(["task", "configuration"]).reset_index(drop=True)
+    return table, sel.sort_values(["task", "configuration"]).reset_index(drop=True), ablations
+
+
+def ablation_table(types: pd.DataFrame) -> pd.DataFrame:
+    """Clause-type runs of each family with every transformation, with one switched off
+    (``-casing``), and without any: validation macro-F1, the challenge **dev** parts' pre/op
+    macro-F1 per kind (the parts tuning may look at) and the generalization score."""
+    rows = []
+    kinds = sorted({c.split("/")[1] for c in types.columns if c.startswith("metrics.challenge/")
+                    and c.endswith("/preop_macro_f1")})
+    for family, fam in types[types["decode"] == "none"].groupby("tags.family", sort=True):
+        if not (fam["ablation"] != "").any():
+            continue
+        for (augmented, ablation), group in fam.groupby(["augmented", "ablation"], sort=True):
+            run = group.iloc[0]
+            row = {"family": family,
+                   "transformations": ("all" if not ablation else f"all but {ablation[1:]}")
+                   if augmented else "none",
+                   "val macro-F1": _metric(run, "val/macro_f1")}
+            for kind in kinds:
+                row[kind] = _metric(run, f"challenge/{kind}/preop_macro_f1")
+            row[SELECTION_METRIC] = _metric(run, SELECTION_METRIC)
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _fmt(value: object) -> str:
@@ -170,8 +196,17 @@ def markdown(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def render(results: pd.DataFrame, selection: pd.DataFrame, experiment: str) -> str:
+def render(results: pd.DataFrame, selection: pd.DataFrame, experiment: str,
+           ablations: pd.DataFrame | None = None) -> str:
     """The generated README section."""
+    ablation_part = [] if ablations is None or ablations.empty else [
+        "",
+        "### Transformations, one at a time (ablation)",
+        "",
+        "Challenge columns: pre/op macro-F1 on each kind's **dev** part.",
+        "",
+        markdown(ablations),
+    ]
     return "\n".join([
         START,
         "## Generalization (issue 9)",
@@ -190,6 +225,7 @@ def render(results: pd.DataFrame, selection: pd.DataFrame, experiment: str) -> s
         "action-phrase).",
         "",
         markdown(selection),
+        *ablation_part,
         END,
     ])
 
