@@ -179,14 +179,19 @@ def _shape(token: str) -> str:
     return "d" if first.isdigit() else "p"
 
 
+#: full-width (Chinese) and Arabic clause-final marks read as their Latin counterparts
+_END_EQUIV = {"，": ",", "、": ",", "；": ";", "。": ".", "：": ":", "،": ",", "؛": ";"}
+
+
 def clause_end(text: str) -> str:
-    """The clause's final punctuation mark (``,`` ``;`` ``.`` ``:``) or ``none``."""
+    """The clause's final punctuation mark (``,`` ``;`` ``.`` ``:``, also the full-width and
+    Arabic ones: ``，；。：`` ``، ؛``) or ``none``."""
     stripped = text[-24:].rstrip(" \t\r\n\"'”’)*_")
     # a footnote reference printed after the final mark ("…, 41", "…,6") does not end the clause
     stripped = _NOTE_END_RE.sub("", stripped).rstrip() if stripped[-1:].isdigit() else stripped
     if not stripped:
         return "none"
-    last = stripped[-1]
+    last = _END_EQUIV.get(stripped[-1], stripped[-1])
     if last in ",;.:":
         return last
     return "none"

@@ -39,9 +39,21 @@ def clause_start(text: str) -> int:
     return m.end() if m else offset
 
 
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def first_words(text: str, n: int) -> list[str]:
-    """The first ``n`` words of ``text`` (letters or numbers, no punctuation), lowercased."""
-    return [w.lower() for w in _WORD_RE.findall(text, 0, 40 + 16 * n)[:n]]
+    """The first ``n`` words of ``text`` (letters or numbers, no punctuation), lowercased.
+
+    Chinese is written without spaces: a run of ideographs counts as two-character words
+    ("请秘书长" → "请秘", "书长"), about the length of a Chinese word."""
+    words = _WORD_RE.findall(text, 0, 40 + 16 * n)[:n]
+    if words and _CJK_RE.match(words[0]):
+        split: list[str] = []
+        for w in words:
+            split.extend([w[i:i + 2] for i in range(0, len(w), 2)] if _CJK_RE.match(w) else [w])
+        words = split[:n]
+    return [w.lower() for w in words]
 
 
 def opening_tokens(text: str, n: int = 6) -> list[str]:

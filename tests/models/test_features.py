@@ -151,3 +151,11 @@ def test_a_formula_run_into_the_clause_is_skipped(text: str, first: str) -> None
     assert ("formula_prefix" in feats) == (first != "the")
     _, spans = opening_spans(text, 2)
     assert spans[0][2] == first
+
+
+@pytest.mark.parametrize(("text", "end"), [
+    ("回顾其关于海岸安全的决议，", ","), ("2. 请秘书长提交报告；", ";"), ("决定继续处理此事项。", "."),
+    ("2. 请秘书长：", ":"), ("إذ تشير إلى قرارها،", ","), ("1 - تطلب إلى الأمين العام؛", ";"),
+])
+def test_full_width_and_arabic_clause_ends(text: str, end: str) -> None:
+    assert clause_end(text) == end

@@ -24,3 +24,11 @@ def test_opening_spans_and_phrase_length() -> None:
     assert phrase_length(text, "Decides", spans) is None
     assert span_words("Also, in this regard, calls upon") == (
         "also", "in", "this", "regard", "calls", "upon")
+
+
+def test_chinese_openings_read_as_two_character_words() -> None:
+    from pipelines.text.tokens import first_words
+
+    assert first_words("请秘书长提交报告；", 3) == ["请秘", "书长", "提交"]
+    assert first_words("又请 秘书长", 3) == ["又请", "秘书", "长"]
+    assert first_words("Requests the Secretary-General", 2) == ["requests", "the"]
