@@ -1,4 +1,9 @@
-"""Shared fixtures: paths to the shared corpus, an isolated MLflow store per test session."""
+"""Shared fixtures: the shared corpus, isolated MLflow stores, the invented dataset, registered
+rules champions and a hand-written communiqué.
+
+``synthetic.py`` beside this file is a plain helper module (the invented-document generator);
+no test module imports another test module: what several need lives here.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +85,68 @@ def _isolate_mlflow_uris() -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def champions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Rules champions for both tasks, trained on the invented dataset and registered once per
+    session in a private store: ``uri`` (the store), ``root`` (its folder), ``data``."""
+    import mlflow
+    from synthetic import write_dataset
+
+    from pipelines.config import load_config
+    from pipelines.training.runner import run_experiment
+
+    root = tmp_path_factory.mktemp("champions")
+    data = write_dataset(root / "clauses")
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLFLOW_TRACKING_URI", uri)
+        mp.delenv("MLFLOW_REGISTRY_URI", raising=False)
+        mp.chdir(root)
+        for task in ("clause-type", "action-phrase"):
+            cfg = load_config("default", [f"task={task}", "model=rules", f"data.path={data}"])
+            result = run_experiment(cfg, register=True)
+            assert result.registration and result.registration["promoted"]
+        mlflow.set_tracking_uri(None)
+        mlflow.set_registry_uri(None)
+    return {"uri": uri, "root": root, "data": data}
+
+
+@pytest.fixture()
+def champion_store(champions: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> str:
+    """The champions' store as MLFLOW_TRACKING_URI (registry following it) for one test."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", champions["uri"])
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
+    return str(champions["uri"])
+
+
+#: a communiqué in the project's own words: a genre the models were not trained on
+COMMUNIQUE = """\
+Joint Communiqué of the Third Regional Forum on Water Cooperation
+
+The participants of the Third Regional Forum on Water Cooperation, held in Tashkent on 3 and 4 June
+2021,
+
+Recalling the outcome of the Second Regional Forum on Water Cooperation,
+
+Noting with concern the decline of transboundary water resources in the region,
+
+Have agreed as follows:
+
+1. Welcome the establishment of a joint working group on water data;
+
+2. Decide to convene the Fourth Regional Forum in 2023;
+
+3. Request the secretariat to prepare a report on progress for the next meeting.
+
+Done in Tashkent, 4 June 2021.
+"""
+
+
+@pytest.fixture()
+def communique(tmp_path: Path) -> Path:
+    """The communiqué as a plain-text document ``water_forum_communique.txt`` in tmp_path."""
+    doc = tmp_path / "water_forum_communique.txt"
+    doc.write_text(COMMUNIQUE, encoding="utf-8")
+    return doc

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,80 +18,6 @@ from pipelines.annotate.select import select_for_review, uncertainty
 from pipelines.annotate.state import partial_paths
 from pipelines.annotate.stream import Unit, iter_batches
 from pipelines.errors import InputError, TrackingError, UnclauseError
-
-ROOT = Path(__file__).resolve().parents[1]
-TASKS = ("clause-type", "action-phrase")
-_CHAMPIONS: dict[str, Any] = {}
-
-COMMUNIQUE = """\
-Joint Communiqué of the Third Regional Forum on Water Cooperation
-
-The participants of the Third Regional Forum on Water Cooperation, held in Tashkent on 3 and 4 June
-2021,
-
-Recalling the outcome of the Second Regional Forum on Water Cooperation,
-
-Noting with concern the decline of transboundary water resources in the region,
-
-Have agreed as follows:
-
-1. Welcome the establishment of a joint working group on water data;
-
-2. Decide to convene the Fourth Regional Forum in 2023;
-
-3. Request the secretariat to prepare a report on progress for the next meeting.
-
-Done in Tashkent, 4 June 2021.
-"""
-
-
-def train_champions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Train and register rules champions for both tasks on the invented dataset, once per
-    process (test modules that need models call this from their own fixture)."""
-    if _CHAMPIONS:
-        return _CHAMPIONS
-    from synthetic import write_dataset
-
-    from pipelines.config import load_config
-    from pipelines.training.runner import run_experiment
-
-    root = tmp_path_factory.mktemp("champions")
-    data = write_dataset(root / "clauses")
-    uri = f"sqlite:///{root / 'mlflow.db'}"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MLFLOW_TRACKING_URI", uri)
-        mp.delenv("MLFLOW_REGISTRY_URI", raising=False)
-        mp.chdir(root)
-        for task in TASKS:
-            cfg = load_config("default", [f"task={task}", "model=rules", f"data.path={data}"])
-            result = run_experiment(cfg, register=True)
-            assert result.registration and result.registration["promoted"]
-        _reset_mlflow()
-    _CHAMPIONS.update(uri=uri, root=root, data=data)
-    return _CHAMPIONS
-
-
-def _reset_mlflow() -> None:
-    import mlflow
-
-    mlflow.set_tracking_uri(None)
-    mlflow.set_registry_uri(None)
-
-
-@pytest.fixture(autouse=True)
-def _isolate_mlflow(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """MLflow's global URIs (and the env vars it sets) do not leak into other tests."""
-    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
-    yield
-    _reset_mlflow()
-
-
-@pytest.fixture()
-def store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The champions' store as MLFLOW_TRACKING_URI for one test."""
-    champions = train_champions(tmp_path_factory)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", champions["uri"])
-    return champions["uri"]
 
 
 def write_clauses(path: Path, n_docs: int = 8, seed: int = 99, gold: bool = True) -> list[dict]:
@@ -130,7 +55,7 @@ def check_rows(rows: list[dict]) -> None:
 # --------------------------------------------------------------------------- happy paths
 
 
-def test_jsonl_with_default_champions(store: str, tmp_path: Path) -> None:
+def test_jsonl_with_default_champions(champion_store: str, tmp_path: Path) -> None:
     records = write_clauses(tmp_path / "in.jsonl")
     result = annotate(tmp_path / "in.jsonl", tmp_path / "out.jsonl")
     rows = read_jsonl(tmp_path / "out.jsonl")
@@ -148,7 +73,7 @@ def test_jsonl_with_default_champions(store: str, tmp_path: Path) -> None:
     assert result.documents == 8 and sum(result.types.values()) == len(rows)
 
 
-def test_phrases_only_for_clauses_not_typed_other(store: str, tmp_path: Path) -> None:
+def test_phrases_only_for_clauses_not_typed_other(champion_store: str, tmp_path: Path) -> None:
     """Both models run on each batch; the phrase model's answer is kept for preambular and
     operative clauses and an "other" clause (title, date, formula) never carries a phrase."""
     records = write_clauses(tmp_path / "in.jsonl", n_docs=4)
@@ -164,7 +89,7 @@ def test_phrases_only_for_clauses_not_typed_other(store: str, tmp_path: Path) ->
         assert row["action_phrase"] == expected
 
 
-def test_csv_output(store: str, tmp_path: Path) -> None:
+def test_csv_output(champion_store: str, tmp_path: Path) -> None:
     records = write_clauses(tmp_path / "in.jsonl", n_docs=3)
     annotate(tmp_path / "in.jsonl", tmp_path / "out.csv")
     frame = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
@@ -183,10 +108,8 @@ def test_csv_output(store: str, tmp_path: Path) -> None:
     assert json.loads(frame["meta"][0]) == records[0]["meta"]
 
 
-def test_plain_text_document(store: str, tmp_path: Path) -> None:
-    doc = tmp_path / "water_forum_communique.txt"
-    doc.write_text(COMMUNIQUE, encoding="utf-8")
-    result = annotate(doc, tmp_path / "out.jsonl")
+def test_plain_text_document(champion_store: str, communique: Path, tmp_path: Path) -> None:
+    result = annotate(communique, tmp_path / "out.jsonl")
     rows = read_jsonl(tmp_path / "out.jsonl")
     assert result.input_kind == "documents" and len(rows) >= 8
     check_rows(rows)
@@ -196,7 +119,7 @@ def test_plain_text_document(store: str, tmp_path: Path) -> None:
     assert recalling["type"] == "preambular" and recalling["action_phrase"] == "Recalling"
 
 
-def test_cli_prints_counts_and_path(store: str, tmp_path: Path,
+def test_cli_prints_counts_and_path(champion_store: str, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
@@ -221,7 +144,7 @@ def _with_bad_lines(path: Path) -> int:
     return len(lines)
 
 
-def test_malformed_line_stops_naming_file_and_line(store: str, tmp_path: Path) -> None:
+def test_malformed_line_stops_naming_file_and_line(champion_store: str, tmp_path: Path) -> None:
     write_clauses(tmp_path / "in.jsonl", n_docs=2)
     _with_bad_lines(tmp_path / "in.jsonl")
     with pytest.raises(InputError) as err:
@@ -236,14 +159,14 @@ def test_malformed_line_stops_naming_file_and_line(store: str, tmp_path: Path) -
     assert list(tmp_path.glob("o2.jsonl*")) == []
 
 
-def test_missing_text_stops(store: str, tmp_path: Path) -> None:
+def test_missing_text_stops(champion_store: str, tmp_path: Path) -> None:
     (tmp_path / "in.jsonl").write_text('{"doc_id": "a", "para_id": 0, "text": "Recalling x,"}\n'
                                        '{"doc_id": "a", "para_id": 1}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"line 2: missing field 'text'"):
         annotate(tmp_path / "in.jsonl", tmp_path / "out.jsonl")
 
 
-def test_bad_lines_skipped_and_counted(store: str, tmp_path: Path) -> None:
+def test_bad_lines_skipped_and_counted(champion_store: str, tmp_path: Path) -> None:
     write_clauses(tmp_path / "in.jsonl", n_docs=2)
     n_lines = _with_bad_lines(tmp_path / "in.jsonl")
     result = annotate(tmp_path / "in.jsonl", tmp_path / "out.jsonl", on_error="skip")
@@ -258,7 +181,7 @@ def test_bad_lines_skipped_and_counted(store: str, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- models and store
 
 
-def test_nonexistent_model_uri(store: str, tmp_path: Path) -> None:
+def test_nonexistent_model_uri(champion_store: str, tmp_path: Path) -> None:
     write_clauses(tmp_path / "in.jsonl", n_docs=1)
     with pytest.raises(UnclauseError) as err:
         annotate(tmp_path / "in.jsonl", tmp_path / "o.jsonl",
@@ -316,7 +239,7 @@ class _Interrupt(Exception):
     pass
 
 
-def test_interrupted_run_resumes_to_identical_output(store: str, tmp_path: Path) -> None:
+def test_interrupted_run_resumes_to_identical_output(champion_store: str, tmp_path: Path) -> None:
     inp = tmp_path / "in.jsonl"
     write_clauses(inp, n_docs=20)
     lines = inp.read_text(encoding="utf-8").splitlines()
@@ -354,7 +277,7 @@ def test_interrupted_run_resumes_to_identical_output(store: str, tmp_path: Path)
     assert not partial.exists() and not state_path.exists()
 
 
-def test_resume_refuses_a_changed_input_and_restart_starts_over(store: str,
+def test_resume_refuses_a_changed_input_and_restart_starts_over(champion_store: str,
                                                                 tmp_path: Path) -> None:
     inp = tmp_path / "in.jsonl"
     write_clauses(inp, n_docs=6)
@@ -414,7 +337,7 @@ def test_selection_spreads_over_documents_deterministically() -> None:
     assert len(select_for_review(table, 50)) == len(table)
 
 
-def test_select_writes_only_the_chosen_clauses(store: str, tmp_path: Path) -> None:
+def test_select_writes_only_the_chosen_clauses(champion_store: str, tmp_path: Path) -> None:
     write_clauses(tmp_path / "in.jsonl", n_docs=6)
     result = annotate(tmp_path / "in.jsonl", tmp_path / "review.jsonl", select=5,
                       strategy="entropy")

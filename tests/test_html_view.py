@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_annotate import COMMUNIQUE, train_champions
 
 from pipelines.annotate.html import render_html, summarize
 from pipelines.annotate.run import annotate
@@ -105,21 +104,9 @@ def screenshot(html_path: Path, png: Path, profile: Path) -> Path:
     return png
 
 
-@pytest.fixture()
-def store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Any:
-    champions = train_champions(tmp_path_factory)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", champions["uri"])
-    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
-    yield champions["uri"]
-    import mlflow
-
-    mlflow.set_tracking_uri(None)
-    mlflow.set_registry_uri(None)
-
-
-def test_annotated_document_renders_in_chromium(store: str, tmp_path: Path) -> None:
-    doc = tmp_path / "water_forum_communique.txt"
-    doc.write_text(COMMUNIQUE, encoding="utf-8")
+def test_annotated_document_renders_in_chromium(champion_store: str, communique: Path,
+                                                tmp_path: Path) -> None:
+    doc = communique
     out = tmp_path / "view.html"
     result = annotate(doc, out, review_threshold=0.95)
     page = out.read_text(encoding="utf-8")

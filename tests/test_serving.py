@@ -17,7 +17,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from test_annotate import train_champions
 
 CLAUSES = [
     ("S/RES/1", 0, "The Security Council,"),
@@ -71,12 +70,10 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.mark.slow
-def test_served_champion_matches_in_process_pyfunc(tmp_path_factory: pytest.TempPathFactory,
-                                                   tmp_path: Path,
+def test_served_champion_matches_in_process_pyfunc(champions: dict[str, Any], tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import mlflow
 
-    champions = train_champions(tmp_path_factory)
     uri = "models:/clause-type@champion"
     port = _free_port()
     env = {**os.environ, "MLFLOW_TRACKING_URI": champions["uri"],

@@ -6,15 +6,13 @@ import copy
 import io
 import zipfile
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 
-docx = pytest.importorskip("docx")
-
-from docx.oxml.ns import qn  # noqa: E402
-
-from pipelines.corpus import docx as docx_reader  # noqa: E402
-from pipelines.corpus.sources import SourceItem  # noqa: E402
-from pipelines.errors import InputError  # noqa: E402
+from pipelines.corpus import docx as docx_reader
+from pipelines.corpus.sources import SourceItem
+from pipelines.errors import InputError
 
 
 def _save(document: object) -> bytes:

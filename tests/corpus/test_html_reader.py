@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("selectolax")
-
-from pipelines.corpus import html  # noqa: E402
-from pipelines.corpus.sources import SourceItem  # noqa: E402
-from pipelines.errors import InputError  # noqa: E402
+from pipelines.corpus import html
+from pipelines.corpus.sources import SourceItem
+from pipelines.errors import InputError
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Resolution 99/1</title>

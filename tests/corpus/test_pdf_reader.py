@@ -11,10 +11,10 @@ import random
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+import pypdfium2 as pdfium
 import pytest
 
-pdfium = pytest.importorskip("pypdfium2")
-matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402

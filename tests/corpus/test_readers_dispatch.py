@@ -86,7 +86,6 @@ def test_skips_each_broken_item_with_a_reason(corpus: Path, caplog) -> None:
 
 
 def test_truncated_xml_goes_to_akn_reader_and_is_skipped(tmp_path: Path) -> None:
-    pytest.importorskip("pipelines.corpus.akn")
     xml = tmp_path / "A_RES_99_1.xml"
     xml.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<akomaNtoso xmlns="http://docs.'
                    'oasis-open.org/legaldocml/ns/akn/3.0"><doc name="resolution"><preamble>'
