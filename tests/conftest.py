@@ -36,6 +36,17 @@ os.environ.setdefault("MLFLOW_TRACKING_URI",
                       f"sqlite:///{tempfile.mkdtemp(prefix='unclause-tests-')}/mlflow.db")
 
 
+#: fixtures that train and register models: a test that uses one is marked slow
+SLOW_FIXTURES = frozenset({"champions", "champion_store"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests that use the trained champions ``slow`` (``make test-fast`` leaves them out)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The shared corpus; tests that need it skip when it is absent."""

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+#: every test starts the CLI in a fresh interpreter (seconds each)
+pytestmark = pytest.mark.slow
 
 
 def unclause(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -198,6 +198,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                "phrases": _save_local(phrases, tmp / "phrases")}
 
 
+@pytest.mark.slow
 def test_champion_and_others_side_by_side(store: dict[str, Any]) -> None:
     out = store["tmp"] / "report"
     uris = ["models:/clause-type@champion", store["linear"], store["phrases"]]
@@ -245,6 +246,7 @@ def test_champion_and_others_side_by_side(store: dict[str, Any]) -> None:
     assert {"report/report.md", "report/comparison.png", "report/metrics.json"} <= logged
 
 
+@pytest.mark.slow
 def test_missing_model_uri_names_it_and_the_fix(store: dict[str, Any]) -> None:
     for uri in ("models:/no-such-model@champion", "models:/clause-type@nope",
                 str(store["tmp"] / "nowhere")):
@@ -254,6 +256,7 @@ def test_missing_model_uri_names_it_and_the_fix(store: dict[str, Any]) -> None:
     assert "clause-type (@champion" in str(err.value)  # lists what is registered
 
 
+@pytest.mark.slow
 def test_jsonl_gold_beside_predictions(store: dict[str, Any]) -> None:
     """An annotated JSONL: `type` is model output, the reviewed labels are gold_*."""
     frame = pd.read_parquet(store["data"] / "validation.parquet")
@@ -278,6 +281,7 @@ def test_jsonl_gold_beside_predictions(store: dict[str, Any]) -> None:
                         n_boot=0, track=False)
 
 
+@pytest.mark.slow
 def test_unreachable_tracking_server(store: dict[str, Any],
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:9")
@@ -286,6 +290,7 @@ def test_unreachable_tracking_server(store: dict[str, Any],
                         n_boot=0)
 
 
+@pytest.mark.slow
 def test_cli_prints_the_comparison(store: dict[str, Any],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from pipelines.cli.main import app

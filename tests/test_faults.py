@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the CLI in a fresh interpreter, most tests building a dataset (seconds each)
+pytestmark = pytest.mark.slow
 #: A short invented resolution (original text, not from the corpus).
 RESOLUTION = """\
 Resolution {n} on rivers and lakes

@@ -21,6 +21,8 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
 ROOT = Path(__file__).resolve().parents[1]
+#: trains a model, then executes each notebook in a Jupyter kernel
+pytestmark = pytest.mark.slow
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "unclause-test-python"
 TIMEOUT_S = 120  # per cell
