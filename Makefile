@@ -41,7 +41,7 @@ EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):mo
                $(GENERAL_EXPERIMENTS)
 DEBUG_EXPERIMENTS ?= debug
 
-.PHONY: help venv data data-multi run experiments compare test lint bench serve notebooks test-labelstudio ui full-transformer system-deps clean
+.PHONY: help venv data data-multi run experiments compare test test-fast lint bench serve notebooks test-labelstudio ui full-transformer system-deps clean
 
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -103,11 +103,11 @@ full-transformer: $(STAMP) $(DATA)/_manifest.json ## the transformer experiment 
 compare: $(STAMP) ## comparison table of the latest runs
 	$(UNCLAUSE) compare
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff + mypy over pipelines/ (strict on pipelines/text; settings in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
-test: $(STAMP) ## lint + the whole test suite (system packages: make system-deps)
-	$(BIN)/ruff check .
+test: lint ## lint + the whole test suite (system packages: make system-deps)
 	$(BIN)/python -m pytest -q -ra
 
 notebooks: $(STAMP) $(DATA)/_manifest.json ## execute notebooks/*.py into notebooks/*.ipynb (error analysis: after make run)
@@ -118,6 +118,9 @@ notebooks: $(STAMP) $(DATA)/_manifest.json ## execute notebooks/*.py into notebo
 	  JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(BIN)/jupyter-execute --inplace \
 	    --kernel_name=unclause "$${nb%.py}.ipynb" || exit $$?; \
 	  echo "executed $${nb%.py}.ipynb"; done
+
+test-fast: $(STAMP) ## the tests not marked slow: no model training, processes or servers
+	$(BIN)/python -m pytest -q -m "not slow"
 
 LS_VENV := .venv-labelstudio
 test-labelstudio: $(STAMP) ## opt-in: Label Studio 1.23.2 in its own venv, the round trip on loopback

@@ -65,12 +65,19 @@ class RulesConfig(Strict):
     max_words: int = Field(6, ge=1, le=12, description="longest phrase, in words, the lexicon keeps")
 
 
+FeatureGroup = Literal["opening", "context", "words", "chars"]
+
+
+def _default_features() -> list[FeatureGroup]:
+    return ["opening", "context"]
+
+
 class LinearConfig(Strict):
     """scikit-learn: sparse features into a linear model (logistic regression or linear SVM)."""
 
     family: Literal["linear"] = "linear"
-    features: list[Literal["opening", "context", "words", "chars"]] = Field(
-        default_factory=lambda: ["opening", "context"],
+    features: list[FeatureGroup] = Field(
+        default_factory=_default_features,
         description="feature groups: opening (form of the first words), context (position and "
                     "neighbours), words (TF-IDF word n-grams), chars (TF-IDF char n-grams)")
     classifier: Literal["logreg", "svm"] = Field("logreg", description="linear model")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class UnclauseError(Exception):
     """A mistake the user can fix (bad path, bad config, bad input).
@@ -19,7 +21,7 @@ class UnclauseError(Exception):
         return (UnclauseError._rebuild, (type(self), self.__dict__.copy()))
 
     @staticmethod
-    def _rebuild(cls: type, state: dict) -> UnclauseError:
+    def _rebuild(cls: type[UnclauseError], state: dict[str, Any]) -> UnclauseError:
         err = cls.__new__(cls)
         err.__dict__.update(state)
         message = state.get("message", "")

@@ -202,3 +202,17 @@ def test_bad_key_names_the_key_and_the_allowed_keys(name: str, typo: str,
         load_config(spec[0], [*spec[1:], typo])
     message = str(err.value)
     assert f"unknown key '{typo.split('=')[0]}'" in message and allowed in message
+
+
+def test_sweep_over_a_config_group_picks_the_best_child(workspace: Path) -> None:
+    """``unclause sweep default model=rules,crf``: a group choice is a sweep axis like a value."""
+    from pipelines.training.sweep import run_sweep
+
+    best = run_sweep("default", [f"data.path={workspace / 'clauses'}", f"debug={DEBUG}",
+                                 "model=rules,crf"])
+    params = best["params"]
+    assert isinstance(params, dict) and params["model"] in {"rules", "crf"}
+    child = mlflow.MlflowClient().get_run(str(best["run_id"]))
+    assert child.data.tags["sweep"] == "child"
+    assert child.data.params["model.family"] == params["model"]
+    assert child.data.metrics["val/macro_f1"] == best["value"]

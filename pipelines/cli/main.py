@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -18,6 +18,9 @@ from pipelines.annotate.options import OnError
 from pipelines.cli import annotate, evaluate, labelstudio, report
 from pipelines.cli.console import console, hide_flag_types, out, print_table
 from pipelines.errors import Interrupted, UnclauseError
+
+if TYPE_CHECKING:
+    from pipelines.training.runner import RunResult
 
 hide_flag_types()
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -155,15 +158,15 @@ def run(
     print_result(result)
 
 
-def print_result(result: object) -> None:
-    m = result.metrics  # type: ignore[attr-defined]
-    cfg = result.config  # type: ignore[attr-defined]
-    primary = result.primary  # type: ignore[attr-defined]
+def print_result(result: RunResult) -> None:
+    m = result.metrics
+    cfg = result.config
+    primary = result.primary
     out.print(f"[bold]{cfg.name}[/] ({cfg.task}, {cfg.model.family}) run "
-              f"{result.run_id}: val {primary} {m.get(f'val/{primary}', float('nan')):.4f}, "  # type: ignore[attr-defined]
+              f"{result.run_id}: val {primary} {m.get(f'val/{primary}', float('nan')):.4f}, "
               f"test {primary} {m.get(f'test/{primary}', float('nan')):.4f}, "
-              f"train {result.train_seconds:.1f} s, {result.throughput:,.0f} clauses/s")  # type: ignore[attr-defined]
-    reg = result.registration  # type: ignore[attr-defined]
+              f"train {result.train_seconds:.1f} s, {result.throughput:,.0f} clauses/s")
+    reg = result.registration
     if reg:
         verdict = "now @champion" if reg["promoted"] else (
             "tie: champion kept" if reg["tie"] else "champion kept (better)")

@@ -71,7 +71,7 @@ class MetadataIndex(dict[str, dict[str, Any]]):
             raise KeyError(key)
         return dict.__getitem__(self, base)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         try:
             return self[key]
         except KeyError:

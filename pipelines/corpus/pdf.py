@@ -212,6 +212,7 @@ def _join(group: list[_Run], page_top: float) -> list[_Line]:
             if text == "".join(prev.chars).strip() and abs(run.x0 - prev.x0) < prev.size_last:
                 continue  # a line printed twice, slightly offset (fake bold)
             if gap > COLUMN_GAP * prev.size_last:
+                assert first is not None  # set with prev: the first run since the last break
                 lines.append(_line(first, parts, sizes, page_top))
                 parts, sizes, first = [], Counter(), None
             elif gap > prev.size_last:

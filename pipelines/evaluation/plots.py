@@ -49,7 +49,7 @@ def bar_comparison_png(names: Sequence[str], values: Sequence[float], path: Path
     lo_lim = min(min(values) - 0.05, 0.8) if len(values) else 0
     ax.set_xlim(max(lo_lim, 0), 1.0)
     for yi, v in zip(y, values, strict=True):
-        ax.text(v, yi, f" {v:.3f}", va="center", fontsize=8)
+        ax.text(v, float(yi), f" {v:.3f}", va="center", fontsize=8)
     ax.set_xlabel(xlabel)
     return _save(fig, ax, title, path)
 

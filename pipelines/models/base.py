@@ -18,11 +18,11 @@ import importlib
 import json
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import pandas as pd
 
-from pipelines.config import FAMILIES, ModelConfig
+from pipelines.config import FAMILIES, ModelConfig, Strict
 from pipelines.errors import UnclauseError
 from pipelines.schema import CLAUSE_TYPES
 
@@ -34,12 +34,16 @@ PHRASE_OUTPUTS: tuple[str, ...] = ("action_phrase", "action_lemma", "action_star
 INPUT_COLUMNS: tuple[str, ...] = ("doc_id", "para_id", "text")
 
 
-class ClauseModel(ABC):
+#: a family's own config class (``RulesModel`` is a ``ClauseModel[RulesConfig]``)
+ConfigT = TypeVar("ConfigT", bound=Strict)
+
+
+class ClauseModel(ABC, Generic[ConfigT]):
     """Fit on a clause table, predict on ordered clauses, save to and load from a folder."""
 
     family: ClassVar[str]
 
-    def __init__(self, config: ModelConfig, task: str, seed: int = 13) -> None:
+    def __init__(self, config: ConfigT, task: str, seed: int = 13) -> None:
         self.config = config
         self.task = task
         self.seed = seed
@@ -78,7 +82,7 @@ class ClauseModel(ABC):
 
     @classmethod
     @abstractmethod
-    def load_state(cls, path: Path, config: ModelConfig, task: str, seed: int) -> Self:
+    def load_state(cls, path: Path, config: ConfigT, task: str, seed: int) -> Self:
         """Rebuild a fitted model from ``save_state``'s folder."""
 
     # ------------------------------------------------------------------ common
@@ -103,22 +107,22 @@ class ClauseModel(ABC):
         return {}
 
 
-def model_class(family: str) -> type[ClauseModel]:
+def model_class(family: str) -> type[ClauseModel[Any]]:
     """The class implementing ``family`` (named in the registry ``pipelines.config.FAMILIES``)."""
     if family not in FAMILIES:
         raise UnclauseError(f"unknown model family '{family}'",
                             f"use one of: {', '.join(FAMILIES)}")
     module, _, name = FAMILIES[family].model.partition(":")
-    cls: type[ClauseModel] = getattr(importlib.import_module(module), name)
+    cls: type[ClauseModel[Any]] = getattr(importlib.import_module(module), name)
     return cls
 
 
-def build_model(config: ModelConfig, task: str, seed: int = 13) -> ClauseModel:
+def build_model(config: ModelConfig, task: str, seed: int = 13) -> ClauseModel[Any]:
     """A fresh, unfitted model for ``config.family`` and ``task``."""
     return model_class(config.family)(config, task, seed)
 
 
-def load_model(path: str | Path) -> ClauseModel:
+def load_model(path: str | Path) -> ClauseModel[Any]:
     """Load a model saved with ``ClauseModel.save``."""
     from pydantic import TypeAdapter
 

@@ -90,7 +90,7 @@ def token_features(text: str, verbs: frozenset[str], max_words: int = MAX_PHRASE
     return spans, items
 
 
-class CRFModel(ClauseModel):
+class CRFModel(ClauseModel[CRFConfig]):
     """Linear-chain CRF over a document's clauses (type) or a clause's first words (phrase)."""
 
     family = "crf"
@@ -104,7 +104,7 @@ class CRFModel(ClauseModel):
 
     @property
     def cfg(self) -> CRFConfig:
-        return self.config  # type: ignore[return-value]
+        return self.config
 
     # ------------------------------------------------------------------ fit
 

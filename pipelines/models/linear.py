@@ -101,8 +101,8 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
     own = opening_features(text, verbs)
     kind = opening_kind(own)
     c0 = coarse[head] if coarse else "empty"
-    cands: list[list[str]] = [["k0", "k0_w1=" + own["w1"], "k0_c=" + c0,  # type: ignore[operator]
-                               "k0_num=" + own["num"], "k0_kind=" + kind]]  # type: ignore[operator]
+    cands: list[list[str]] = [["k0", f"k0_w1={own['w1']}", "k0_c=" + c0,
+                               f"k0_num={own['num']}", "k0_kind=" + kind]]
     n = min(len(spans), max_words)
     phrase = shape = ""
     for k in range(1, n + 1):
@@ -141,7 +141,7 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
 # --------------------------------------------------------------------------- model
 
 
-class LinearModel(ClauseModel):
+class LinearModel(ClauseModel[LinearConfig]):
     """Feature dicts and/or TF-IDF into logistic regression (or a calibrated linear SVM)."""
 
     family = "linear"
@@ -156,7 +156,7 @@ class LinearModel(ClauseModel):
 
     @property
     def cfg(self) -> LinearConfig:
-        return self.config  # type: ignore[return-value]
+        return self.config
 
     # ------------------------------------------------------------------ building blocks
 
@@ -266,10 +266,11 @@ class LinearModel(ClauseModel):
     def _predict_types(self, clauses: pd.DataFrame) -> pd.DataFrame:
         order = document_positions(clauses)
         proba = np.zeros((len(clauses), len(self.labels)))
-        classes = [str(c) for c in self.pipeline.classes_]  # type: ignore[union-attr]
+        # the pipeline is set by fit() or load_state() before any prediction
+        classes = [str(c) for c in self.pipeline.classes_]  # type: ignore[union-attr]  # fitted
         if order:
             inputs = self._type_inputs(clauses.iloc[order])
-            proba[order, :len(classes)] = self.pipeline.predict_proba(inputs)  # type: ignore
+            proba[order, :len(classes)] = self.pipeline.predict_proba(inputs)  # type: ignore[union-attr]  # fitted
         return type_frame(proba[:, :len(classes)], classes, list(self.labels), clauses.index)
 
     def _predict_phrases(self, clauses: pd.DataFrame) -> pd.DataFrame:
@@ -284,7 +285,7 @@ class LinearModel(ClauseModel):
                 spans, cands = candidate_features(text, self.verbs, self.stops)
                 scored.append((i, len(cands), spans))
                 rows.extend(cands)
-        scores = self.scorer.positive(rows)  # type: ignore[union-attr]
+        scores = self.scorer.positive(rows)  # type: ignore[union-attr]  # set by fit()/load_state()
         pos = 0
         for i, n, spans in scored:
             k = int(np.argmax(scores[pos:pos + n])) if n else 0
@@ -332,7 +333,7 @@ class LinearModel(ClauseModel):
         if self.scorer is not None:
             out["n_features"] = len(self.scorer.names)
         with contextlib.suppress(AttributeError, ValueError, TypeError):
-            out["n_features"] = len(self.pipeline[:-1].get_feature_names_out())  # type: ignore
+            out["n_features"] = len(self.pipeline[:-1].get_feature_names_out())  # type: ignore[index]  # None: suppressed TypeError
         return out
 
 

@@ -17,8 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import mlflow
+import mlflow.pyfunc
 import pandas as pd
+from mlflow.pyfunc.model import PythonModel
 
 from pipelines.config import FAMILIES
 from pipelines.errors import InputError
@@ -29,7 +30,7 @@ from pipelines.models.inputs import prepare_input
 CODE_FILE = Path(__file__).with_name("pyfunc_code.py")
 
 
-class ClausePyfunc(mlflow.pyfunc.PythonModel):
+class ClausePyfunc(PythonModel):
     """pyfunc around a saved ClauseModel folder (logged as the ``unclause_model`` artifact)."""
 
     def __init__(self) -> None:

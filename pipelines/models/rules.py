@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
@@ -46,7 +47,7 @@ def _shape_key(feats: dict[str, Any]) -> str:
     return f"{feats['form']}|{feats['end']}|{feats['num'] != 'none'}|{'finite' in feats}"
 
 
-class RulesModel(ClauseModel):
+class RulesModel(ClauseModel[RulesConfig]):
     """Opening → type lexicon and a gold phrase lexicon, both learned from ``train``."""
 
     family = "rules"
@@ -62,7 +63,7 @@ class RulesModel(ClauseModel):
     # ------------------------------------------------------------------ fit
 
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
-        cfg: RulesConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         texts = clause_texts(train)
         self.verbs = learn_verb_stems(texts)
         if self.task == "clause-type":
@@ -107,15 +108,15 @@ class RulesModel(ClauseModel):
             return self._predict_types(clauses)
         return self._predict_phrases(clauses)
 
-    def _counts_for(self, text: str, feats: dict[str, Any]) -> dict[str, float]:
+    def _counts_for(self, text: str, feats: dict[str, Any]) -> Mapping[str, float]:
         words = opening_tokens(text, MAX_OPENING)
         for k in range(len(words), 0, -1):
             hit = self.openings.get(" ".join(words[:k]))
             if hit:
-                return hit  # type: ignore[return-value]
+                return hit
         hit = self.shapes.get(_shape_key(feats))
         if hit:
-            return hit  # type: ignore[return-value]
+            return hit
         if feats["num"] != "none":
             return {"operative": 1.0}
         if feats["form"] == "ing":
@@ -141,7 +142,7 @@ class RulesModel(ClauseModel):
         return type_frame(proba, labels, labels, clauses.index)
 
     def _predict_phrases(self, clauses: pd.DataFrame) -> pd.DataFrame:
-        cfg: RulesConfig = self.config  # type: ignore[assignment]
+        cfg = self.config
         texts = clause_texts(clauses)
         bounds: list[tuple[int, int] | None] = []
         for text in texts:

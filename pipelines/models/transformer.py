@@ -46,7 +46,6 @@ try:
         AutoTokenizer,
         DataCollatorForTokenClassification,
         DataCollatorWithPadding,
-        PreTrainedModel,
         PreTrainedTokenizerBase,
         PrinterCallback,
         Trainer,
@@ -164,7 +163,7 @@ class _LogProgress(TrainerCallback):
 # --------------------------------------------------------------------------- the model
 
 
-class TransformerModel(ClauseModel):
+class TransformerModel(ClauseModel[TransformerConfig]):
     """Fine-tuned encoder; see the module docstring for inputs, labels and outputs."""
 
     family = "transformer"
@@ -172,7 +171,9 @@ class TransformerModel(ClauseModel):
 
     def __init__(self, config: TransformerConfig, task: str, seed: int = 13) -> None:
         super().__init__(config, task, seed)
-        self._model: PreTrainedModel | None = None
+        # a PreTrainedModel; typed Any: transformers' own annotations (``to`` wrapped by a
+        # decorator, ``config.id2label`` a union of key types) do not describe its use here
+        self._model: Any = None
         self._tokenizer: PreTrainedTokenizerBase | None = None
         self._infer_model: torch.nn.Module | None = None
         self._facts: dict[str, Any] = {}
@@ -318,7 +319,7 @@ class TransformerModel(ClauseModel):
                               callbacks=[_LogProgress()])
             trainer.remove_callback(PrinterCallback)  # it print()s every log line
             result = trainer.train()
-        self._model = trainer.model.eval()
+        self._model = trainer.model.eval()  # type: ignore[union-attr]  # set once train() ran
         self._infer_model = None
         self._facts = {
             "train_clauses": len(dataset), "train_documents": int(frame["doc_id"].nunique()),
@@ -418,8 +419,8 @@ class TransformerModel(ClauseModel):
             if span is None:
                 continue
             start, end = span
-            phrases[i] = text[start:end]
-            lemmas[i] = lemmatize_phrase(phrases[i])
+            phrases[i] = phrase = text[start:end]
+            lemmas[i] = lemmatize_phrase(phrase)
             starts[i], ends[i] = start, end
         out["action_phrase"] = pd.Series(phrases, index=index, dtype=object)
         out["action_lemma"] = pd.Series(lemmas, index=index, dtype=object)

@@ -106,7 +106,7 @@ def registry_version(uri: str, store: str) -> Any | None:
     try:
         if alias is not None:
             return client.get_model_version_by_alias(name, alias)
-        if version == "latest":
+        if version is None or version == "latest":
             return None
         return client.get_model_version(name, version)
     except MlflowException as exc:

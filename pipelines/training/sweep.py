@@ -38,6 +38,7 @@ def run_sweep(config: str, grid: list[str], register: bool = False) -> dict[str,
     setup(base.experiment)
     primary = PRIMARY_METRIC[base.task]
     best: dict[str, object] = {}
+    best_value, best_run = float("-inf"), ""
     with mlflow.start_run(run_name=f"sweep-{base.name}",
                           tags={"task": base.task, "sweep": "parent", "debug": str(bool(base.debug))}):
         mlflow.log_param("grid", "; ".join(grid))
@@ -46,11 +47,11 @@ def run_sweep(config: str, grid: list[str], register: bool = False) -> dict[str,
             result = run_experiment(cfg, config_path=config, nested=True)
             value = result.metrics.get(f"val/{primary}", float("-inf"))
             log.info("%s → val %s %.4f", combo, primary, value)
-            if not best or value > best["value"]:  # type: ignore[operator]
+            if not best or value > best_value:
+                best_value, best_run = value, result.run_id
                 best = {"params": combo, "value": value, "run_id": result.run_id}
-        mlflow.log_metric(f"best_val/{primary}", float(best["value"]))  # type: ignore[arg-type]
-        mlflow.set_tag("best_run_id", str(best["run_id"]))
+        mlflow.log_metric(f"best_val/{primary}", float(best_value))
+        mlflow.set_tag("best_run_id", best_run)
     if register:
-        register_if_better(str(best["run_id"]), base.model_name, primary,
-                           float(best["value"]))  # type: ignore[arg-type]
+        register_if_better(best_run, base.model_name, primary, float(best_value))
     return best
