@@ -197,8 +197,9 @@ def _predictions(task: dict[str, Any]) -> list[dict[str, Any]]:
     if found:
         return found
     ids = [p for p in task.get("predictions") or [] if isinstance(p, int)]
-    inner = [a.get("prediction") for a in task.get("annotations") or [] if isinstance(a, dict)]
-    inner = [p for p in inner if isinstance(p, dict) and p.get("result")]
+    inner: list[dict[str, Any]] = [
+        p for p in (a.get("prediction") for a in task.get("annotations") or [] if isinstance(a, dict))
+        if isinstance(p, dict) and p.get("result")]
     inner.sort(key=lambda p: ids.index(p["id"]) if p.get("id") in ids else len(ids))
     return inner
 

@@ -40,10 +40,11 @@ def hide_flag_types() -> None:
         return
 
     def display(self: TyperOption, ctx: object) -> str | None:
-        return None if self.is_flag and self.metavar is None else shown(self, ctx)  # type: ignore
+        # typer annotates ctx as click.Context; this wrapper only passes it through
+        return None if self.is_flag and self.metavar is None else shown(self, ctx)  # type: ignore[arg-type]  # passed through
 
-    display._unclause = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display  # type: ignore[method-assign]
+    display._unclause = True  # type: ignore[attr-defined]  # a marker against double patching
+    TyperOption.display_type_rich = display  # type: ignore[method-assign]  # the patch itself
 
 
 class DownloadBar:

@@ -102,7 +102,7 @@ def _doc_features(texts: Sequence[str], verbs: frozenset[str] | None,
             for key, name in _PREV_NAMES:
                 g[name] = prev[key]
             g["prev_kind"] = kinds[i - 1]
-            g["prev_end_form"] = prev["end"] + "|" + f["form"]
+            g["prev_end_form"] = f"{prev['end']}|{f['form']}"
         else:
             g["prev_kind"] = "<start>"
         if i + 1 < n:

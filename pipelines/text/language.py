@@ -58,7 +58,7 @@ def text_direction(language: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import (  # type: ignore[import-untyped]  # py3langid ships no types
+    from py3langid.langid import (  # py3langid ships no types: ignored by name in pyproject
         MODEL_FILE,
         LanguageIdentifier,
     )

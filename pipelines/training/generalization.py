@@ -130,7 +130,7 @@ def generalization_tables(experiment: str = "unclause", include_debug: bool = Fa
             "val macro-F1": _metric(run, "val/macro_f1"),
             "test macro-F1": _metric(run, "test/macro_f1"),
             "min challenge dev pre/op F1": min(dev.values()) if dev else float("nan"),
-            "weakest kind": min(dev, key=dev.get) if dev else "",
+            "weakest kind": min(dev, key=lambda kind: dev[kind]) if dev else "",
             SELECTION_METRIC: _metric(run, SELECTION_METRIC),
             "@champion": "yes" if champions["clause-type"] == run["run_id"] else "",
             "run": run["run_id"][:8],
