@@ -35,7 +35,7 @@ def unit_languages(units: list[Unit], override: str | None = None) -> list[str |
         doc = list(group)
         given = [u.record.get("language") for u in doc]
         if all(isinstance(g, str) and g for g in given):
-            out.extend(given)  # type: ignore[arg-type]
+            out.extend(given)
             continue
         detected, _ = document_language([str(u.record.get("text", "")) for u in doc])
         out.extend(g if isinstance(g, str) and g else detected for g in given)
