@@ -18,10 +18,11 @@ Lemma rules (``lemmatize_phrase``), applied to the normalised phrase in this ord
    "Guided by", "Convinced", "Aware"), alone or after a copula (is, are, being, remains,
    remaining), become ``be`` + the word: "Deeply concerned" → be concerned, "Remains
    convinced" → be convinced.
-5. Otherwise the first word is a verb and ``lemmatize_verb`` gives its base form: third person
-   -s/-es/-ies, -ing participles (undoubling "referring" → refer, restoring a final e by
-   spelling rules "noting" → note, "recognizing" → recognize, "welcoming" → welcome) and a
-   small table of irregular forms.
+5. Otherwise the first word is a verb and ``lemmatize_verb`` gives its base form: the domain
+   table of irregular and UN-usage forms first ("fulfils" → fulfil), then lemminflect's English
+   dictionary ("expediting" → expedite, "owing" → owe, "died" → die), then, for words it does
+   not know, spelling rules: third person -s/-es/-ies, -ing participles (undoubling
+   "referring" → refer, restoring a final e "noting" → note) and -ed.
 6. A few verbs keep a fixed complement because the verb alone says little or means something
    else (chosen by frequency in the GA/ECOSOC corpus): take note, take into account, take into
    consideration, take stock, call upon, call on, call for, call attention, bear in mind, keep
@@ -54,8 +55,8 @@ _IRREGULAR: dict[str, str] = {
     "am": "be", "was": "be", "were": "be", "been": "be", "does": "do", "doing": "do",
     "goes": "go", "taking": "take", "making": "make", "giving": "give", "seeing": "see",
     "lying": "lie", "dying": "die", "tying": "tie", "focuses": "focus", "focusing": "focus",
-    "focussing": "focus", "fulfilling": "fulfil", "fulfils": "fulfil", "adding": "add",
-    "monitoring": "monitor", "sponsoring": "sponsor", "boycotting": "boycott",
+    "focussing": "focus", "fulfilling": "fulfil", "fulfils": "fulfil", "fulfilled": "fulfil",
+    "adding": "add", "monitoring": "monitor", "sponsoring": "sponsor", "boycotting": "boycott",
     "interfering": "interfere", "adhering": "adhere", "persevering": "persevere",
     "combating": "combat", "combated": "combat", "developing": "develop",
     "adhered": "adhere", "fuelling": "fuel", "fuelled": "fuel",
@@ -134,9 +135,20 @@ def _base_of_stem(stem: str) -> str:
     return _restore_e(stem)
 
 
+@lru_cache(maxsize=65536)
+def _dictionary_lemma(word: str) -> str | None:
+    """lemminflect's verb lemma of a word in its dictionary (its data ships in the wheel), or
+    None for a word it does not know (then the spelling rules decide)."""
+    from lemminflect import getLemma
+
+    lemmas = getLemma(word, upos="VERB", lemmatize_oov=False)
+    return lemmas[0] if lemmas else None
+
+
 def lemmatize_verb(word: str) -> str:
     """Base form of one English verb form: "requests" → request, "noting" → note,
-    "recognizing" → recognize, "studies" → study, "considered" → consider, "heard" → hear.
+    "recognizing" → recognize, "studies" → study, "considered" → consider, "heard" → hear,
+    "expediting" → expedite.
 
     Base forms pass through ("decide", "express", "address"). Hyphenated prefixes are kept:
     "re-emphasizes" → re-emphasize.
@@ -147,6 +159,8 @@ def lemmatize_verb(word: str) -> str:
         return f"{head}-{lemmatize_verb(tail)}" if head and tail else w
     if w in _IRREGULAR:
         return _IRREGULAR[w]
+    if w.isalpha() and (found := _dictionary_lemma(w)):
+        return found
     if len(w) > 4 and w.endswith("ing"):
         return _base_of_stem(w[:-3])
     if len(w) > 4 and w.endswith("ied"):

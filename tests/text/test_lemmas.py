@@ -136,3 +136,17 @@ def test_lemmatize_phrase_is_total_and_lower_case(raw: str) -> None:
 def test_lemmas_of_other_genres(phrase: str, lemma: str) -> None:
     """Infinitive items, first person and the impersonal recommendation (issue 9)."""
     assert lemmatize_phrase(phrase) == lemma
+
+
+@pytest.mark.parametrize(("word", "base"), [
+    # forms the corpus rarely shows, which the spelling rules alone mangled
+    ("expediting", "expedite"), ("owing", "owe"), ("died", "die"), ("fled", "flee"),
+    ("underlying", "underlie"), ("trafficking", "traffic"), ("postponed", "postpone"),
+    ("bring", "bring"), ("centred", "centre"),
+    # the domain table still wins over the dictionary (UN spelling)
+    ("fulfilled", "fulfil"), ("fulfils", "fulfil"),
+    # a word outside the dictionary falls back to the spelling rules
+    ("reprioritizing", "reprioritize"),
+])
+def test_dictionary_lemmas_under_domain_rules(word: str, base: str) -> None:
+    assert lemmatize_verb(word) == base
