@@ -190,10 +190,24 @@ def sweep(
 def compare(
     experiment: Annotated[str, typer.Option(help="MLflow experiment")] = "unclause",
     last: Annotated[int, typer.Option(help="latest runs per (task, name)")] = 1,
+    languages: Annotated[bool, typer.Option(
+        "--languages", help="per-language test figures of the multilingual runs instead "
+                            "(multilingual, zero-shot, per-language)")] = False,
+    markdown: Annotated[Path | None, typer.Option(
+        help="with --languages: also write the table as Markdown here")] = None,
 ) -> None:
     """Print a comparison table of the latest runs per task and experiment name."""
-    from pipelines.training.compare import comparison_frame
+    from pipelines.training.compare import comparison_frame, language_frame, markdown_table
 
+    if languages:
+        frame = language_frame(experiment)
+        print_table(frame, f"per-language test figures — experiment '{experiment}'")
+        if markdown is not None:
+            from pipelines.io import atomic_open
+
+            with atomic_open(markdown) as fh:
+                fh.write(markdown_table(frame))
+        return
     frame = comparison_frame(experiment, last)
     print_table(frame, f"unclause runs — experiment '{experiment}'")
 

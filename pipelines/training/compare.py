@@ -46,3 +46,77 @@ def comparison_frame(experiment: str = "unclause", last: int = 1,
             })
     frame = pd.DataFrame(rows)
     return frame.sort_values(["task", "val"], ascending=[True, False]).reset_index(drop=True)
+
+
+LANGUAGE_ORDER = ("en", "fr", "es", "ru", "zh", "ar")
+
+
+def _languages_param(value: object) -> list[str]:
+    import ast
+
+    if not isinstance(value, str) or value in ("", "None"):
+        return []
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return []
+    return [str(v) for v in parsed] if isinstance(parsed, list | tuple) else []
+
+
+def language_frame(experiment: str = "unclause", include_debug: bool = True) -> pd.DataFrame:
+    """Per-language test figures of the multilingual runs (tag ``purpose=multilingual``): one
+    row per task and setup — the multilingual model, zero-shot from the training languages,
+    and the per-language models (one run each, gathered in one row) — one column per language.
+    The metric is the task's primary one (type macro-F1, phrase exact match); latest run wins."""
+    import mlflow
+
+    setup(experiment)
+    runs = mlflow.search_runs(experiment_names=[experiment],
+                              filter_string="status = 'FINISHED' and tags.purpose = 'multilingual'",
+                              order_by=["attributes.start_time DESC"])
+    if runs.empty:
+        raise TrackingError(f"no finished multilingual runs in MLflow experiment '{experiment}'",
+                            "run `unclause run multilingual` (see configs/experiment/multilingual.yaml)")
+    if not include_debug and "tags.debug" in runs:
+        runs = runs[runs["tags.debug"] != "True"]
+    cells: dict[tuple[str, str], dict[str, float]] = {}
+    debug: dict[tuple[str, str], bool] = {}
+    for _, r in runs.iterrows():
+        task = r.get("tags.task")
+        primary = PRIMARY_METRIC.get(str(task), "macro_f1")
+        langs = _languages_param(r.get("params.data.languages")) or list(LANGUAGE_ORDER)
+        train = _languages_param(r.get("params.data.train_languages"))
+        if train:
+            name = f"zero-shot from {'+'.join(train)}"
+        elif len(langs) == 1:
+            name = "per-language"
+        else:
+            name = "multilingual"
+        row = cells.setdefault((str(task), name), {})
+        for code in LANGUAGE_ORDER:
+            if code in row or code not in langs:
+                continue
+            value = r.get(f"metrics.test/lang/{code}/{primary}")
+            if (value is None or value != value) and langs == [code]:
+                value = r.get(f"metrics.test/{primary}")
+            if value is not None and value == value:
+                row[code] = float(value)
+        debug[(str(task), name)] = debug.get((str(task), name), False) or r.get("tags.debug") == "True"
+    rows = [{"task": task, "setup": name,
+             "metric": PRIMARY_METRIC.get(task, "macro_f1"),
+             **{code: row.get(code) for code in LANGUAGE_ORDER},
+             "debug-size": "yes" if debug[(task, name)] else ""}
+            for (task, name), row in sorted(cells.items())]
+    return pd.DataFrame(rows)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table (figures to 4 decimals, missing cells empty)."""
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return "" if v != v else f"{v:.4f}"
+        return "" if v is None else str(v)
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    sep = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, sep, *rows]) + "\n"
