@@ -41,7 +41,7 @@ EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):mo
                $(GENERAL_EXPERIMENTS)
 DEBUG_EXPERIMENTS ?= debug
 
-.PHONY: help venv data data-multi run experiments compare test test-fast lint bench serve notebooks test-labelstudio ui full-transformer system-deps clean
+.PHONY: help venv data data-multi multilingual run experiments compare test test-fast lint bench serve notebooks test-labelstudio ui full-transformer system-deps clean
 
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -96,6 +96,16 @@ run: $(STAMP) ## main job: build data, run + register the default experiments, c
 	@echo "Results: MLflow UI  →  make ui   (mlflow ui --backend-store-uri sqlite:///experiments/mlflow.db)"
 	@echo "         champions  →  models:/clause-type@champion, models:/action-phrase@champion"
 	@echo "         report     →  reports/champions/report.md ; data card → data/processed/README.md"
+
+LANGUAGES ?= en fr es ru zh ar
+multilingual: $(STAMP) ## six languages: data-multi, the registered multilingual models, zero-shot and per-language runs, reports/languages.md
+	$(MAKE) --no-print-directory data-multi
+	@for t in $(TASKS); do \
+	  $(UNCLAUSE) run multilingual task=$$t data.path=$(DATA_MULTI) --register || exit $$?; \
+	  $(UNCLAUSE) run multilingual task=$$t data.path=$(DATA_MULTI) "data.train_languages=[en]" || exit $$?; \
+	  for l in $(LANGUAGES); do \
+	    $(UNCLAUSE) run multilingual task=$$t data.path=$(DATA_MULTI) "data.languages=[$$l]" || exit $$?; done; done
+	$(UNCLAUSE) compare --languages --markdown reports/languages.md
 
 full-transformer: $(STAMP) $(DATA)/_manifest.json ## the transformer experiment at full size (slow on CPU)
 	$(UNCLAUSE) run full --register
