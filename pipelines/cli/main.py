@@ -178,11 +178,18 @@ def sweep(
     config: Annotated[str, typer.Argument(help="experiment config")],
     grid: Annotated[list[str], typer.Argument(help="key=v1,v2,… (one or more)")],
     register: Annotated[bool, typer.Option(help="register the best child")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="trials run at once, each in its own "
+                                                           "process")] = 1,
 ) -> None:
-    """Grid sweep: one parent MLflow run with a nested run per combination."""
+    """Grid sweep: one parent MLflow run with a nested run per combination; the best is tagged."""
     from pipelines.training.sweep import run_sweep
 
-    best = run_sweep(config, grid, register=register)
+    try:
+        best = run_sweep(config, grid, register=register, jobs=jobs)
+    except KeyboardInterrupt:
+        raise Interrupted("sweep interrupted: the trials that finished are kept as nested runs "
+                          "of its parent run, which is marked FAILED",
+                          "run the sweep again to redo it") from None
     out.print(f"best: {best}")
 
 

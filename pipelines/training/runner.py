@@ -131,8 +131,12 @@ def language_metrics(task: str, gold: pd.DataFrame, pred: pd.DataFrame,
 
 
 def run_experiment(cfg: ExperimentConfig, register: bool = False,
-                   config_path: str | None = None, nested: bool = False) -> RunResult:
-    """Fit, evaluate on every split, log everything to MLflow; optionally register."""
+                   config_path: str | None = None, nested: bool = False,
+                   parent_run_id: str | None = None) -> RunResult:
+    """Fit, evaluate on every split, log everything to MLflow; optionally register.
+
+    ``nested``: a child of this process's active run; ``parent_run_id``: a child of that run,
+    which may be active in another process (a sweep's worker)."""
     import mlflow
 
     from pipelines.models.pyfunc import log_clause_model
@@ -146,7 +150,8 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
     tags = {"task": cfg.task, "family": cfg.model.family, "debug": str(bool(cfg.debug)),
             "dataset.digest": full_digest, **cfg.tags}
     tags.update(git_tags())
-    with mlflow.start_run(run_name=cfg.name, tags=tags, nested=nested) as run, \
+    with mlflow.start_run(run_name=cfg.name, tags=tags, nested=nested,
+                          parent_run_id=parent_run_id) as run, \
             tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         mlflow.log_params({k: str(v)[:500] for k, v in flatten(cfg).items()})
