@@ -20,7 +20,7 @@ def built(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
     out = tmp_path_factory.mktemp("built")
     sources = [corpus_dir / "unga/A_RES_ES.tar.xz", corpus_dir / "ecosoc/E_RES_2021-2025.tar.xz",
                corpus_dir / "unga/metadata.tar.xz"]
-    result = run_build(sources, out / "clauses", out / "README.md", track=False)
+    result = run_build(sources, out / "clauses", out / "README.md")
     return out, result
 
 
@@ -34,6 +34,21 @@ def test_build_from_real_corpus_has_documents_clauses_and_all_columns(built) -> 
     labelled = frame[frame["type"].notna()]
     assert set(labelled["type"]) == set(CLAUSE_TYPES)
     assert result.counts()["clauses"] == len(frame)
+
+
+def test_build_is_recorded_in_mlflow_with_its_datasets_and_commit(built, mlflow_store: str) -> None:
+    import mlflow
+
+    from pipelines.tracking.lineage import git_commit, log_build
+
+    out, result = built
+    run = mlflow.MlflowClient().get_run(log_build(result, out / "README.md"))
+    assert run.data.tags["dataset.digest"] == result.digest
+    assert run.data.metrics["clauses"] == result.counts()["clauses"]
+    assert {i.dataset.name for i in run.inputs.dataset_inputs} == {
+        f"clauses-{s}" for s in ("train", "validation", "test")}
+    if git_commit() is not None:
+        assert run.data.tags["mlflow.source.git.commit"] == git_commit().removesuffix("-dirty")
 
 
 def test_invariants_no_empty_text_no_markup_no_footnotes(built) -> None:
@@ -111,8 +126,7 @@ def _bad_inputs(folder: Path, corpus_dir: Path) -> None:
 def test_bad_inputs_are_reported_and_the_build_goes_on(corpus_dir: Path, tmp_path: Path) -> None:
     src = tmp_path / "src"
     _bad_inputs(src, corpus_dir)
-    result = run_build([src, tmp_path / "missing-folder"], tmp_path / "out", tmp_path / "card.md",
-                       track=False)
+    result = run_build([src, tmp_path / "missing-folder"], tmp_path / "out", tmp_path / "card.md")
     skipped = dict(result.report.skipped)
     assert any(n.endswith("truncated.xml") for n in skipped)
     assert any(n.endswith("empty.txt") for n in skipped)
@@ -131,7 +145,7 @@ def test_stop_mode_raises_one_clear_error_naming_the_file(corpus_dir: Path, tmp_
     for name in ("good.xml", "empty.txt", "binary.txt", "latin1.txt"):
         (src / name).unlink()
     with pytest.raises(InputError) as err:
-        run_build([src], tmp_path / "out", tmp_path / "card.md", on_error="stop", track=False)
+        run_build([src], tmp_path / "out", tmp_path / "card.md", on_error="stop")
     assert "truncated.xml" in str(err.value)
     assert not (tmp_path / "out").exists(), "a failed build must not leave partial output"
 
@@ -141,8 +155,7 @@ def test_corrupt_archive_member_is_reported(corpus_dir: Path, tmp_path: Path) ->
     broken = tmp_path / "broken.tar.xz"
     broken.write_bytes(data[: len(data) // 2])
     shutil.copy(corpus_dir / "ecosoc/E_RES_2021-2025.tar.xz", tmp_path / "ok.tar.xz")
-    result = run_build([broken, tmp_path / "ok.tar.xz"], tmp_path / "out", tmp_path / "c.md",
-                       track=False)
+    result = run_build([broken, tmp_path / "ok.tar.xz"], tmp_path / "out", tmp_path / "c.md")
     assert any("broken.tar.xz" in n for n, _ in result.report.skipped)
     assert result.frame["body"].eq("ECOSOC").any()
     assert result.frame["doc_id"].str.contains("ES-1").any(), "members before the damage are kept"

@@ -74,8 +74,12 @@ def data_build(
             progress.update(task, advance=1, description=str(getattr(doc, "doc_id", "")))
 
         try:
-            result = run_build(sources, out_dir, card, seed, on_error, track, tick,
-                               languages=language)
+            result = run_build(sources, out_dir, card, seed, on_error, tick, languages=language)
+            if track:
+                from pipelines.tracking.lineage import log_build
+
+                run_id = log_build(result, card)
+                log.info("logged the build as MLflow run %s (experiment unclause-data)", run_id)
         except KeyboardInterrupt:
             raise Interrupted(f"data build interrupted: nothing was written, {out_dir} and {card} "
                               "are as they were", "run the same command again to build") from None

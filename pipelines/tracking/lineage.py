@@ -1,4 +1,5 @@
-"""Lineage of a run: the git commit of the code and the datasets it read, as MLflow records."""
+"""Lineage of a run: the git commit of the code and the datasets it read, as MLflow records;
+and the record of a dataset build."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import logging
 import subprocess
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipelines.data.dataset import BuildResult
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +70,25 @@ def sample_schema(table: Any, rows: int = 1000) -> Any:
             return infer_signature(table.iloc[sorted(picks)]).inputs
     except Exception:  # noqa: BLE001 - MLflow then infers it itself, as before
         return None
+
+
+def log_build(result: BuildResult, card: Path) -> str:
+    """One MLflow run in experiment ``unclause-data`` recording the dataset and its card."""
+    import mlflow
+
+    from pipelines.data.dataset import MANIFEST
+    from pipelines.tracking.store import setup
+
+    setup("unclause-data")
+    with mlflow.start_run(run_name=f"build-{result.digest}",
+                          tags={"dataset.digest": result.digest, **git_tags()}) as run:
+        counts = result.counts()
+        mlflow.log_metrics({**{k: float(v) for k, v in counts.items()},
+                            "build_seconds": result.seconds,
+                            "label_warnings": float(len(result.report.warnings))})
+        for split, part in result.frame.groupby("split"):
+            log_dataset(part, f"clauses-{split}", result.digest,
+                        str(result.out_dir.resolve()), str(split))
+        mlflow.log_artifact(str(card))
+        mlflow.log_artifact(str(result.out_dir / MANIFEST))
+        return run.info.run_id
