@@ -21,13 +21,21 @@ console = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 160)
 
 
-def print_table(frame: pd.DataFrame, title: str) -> None:
-    """``frame`` as a table on stdout (numbers right-aligned, floats to 4 decimals)."""
+def print_table(frame: pd.DataFrame, title: str, formats: dict[str, str] | None = None) -> None:
+    """``frame`` as a table on stdout (numbers right-aligned; floats to 4 decimals unless
+    ``formats`` gives a column its own format, e.g. ``{"train_s": "{:,.1f}"}``; NaN as —)."""
+    formats = formats or {}
     table = Table(title=title)
     for col in frame.columns:
         table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
+
+    def cell(col: str, v: object) -> str:
+        if isinstance(v, float):
+            return "—" if v != v else formats.get(col, "{:.4f}").format(v)
+        return str(v)
+
     for row in frame.itertuples(index=False):
-        table.add_row(*[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row])
+        table.add_row(*[cell(str(c), v) for c, v in zip(frame.columns, row, strict=True)])
     out.print(table)
 
 

@@ -197,6 +197,11 @@ def sweep(
     out.print(f"best: {best}")
 
 
+#: `unclause compare`: metrics to 4 decimals, seconds to 1, throughput in whole clauses/s
+COMPARE_FORMATS = {"val": "{:.4f}", "test": "{:.4f}", "train_s": "{:,.1f}",
+                   "clauses_per_s": "{:,.0f}"}
+
+
 @app.command("compare")
 def compare(
     experiment: Annotated[str, typer.Option(help="MLflow experiment")] = "unclause",
@@ -220,7 +225,7 @@ def compare(
                 fh.write(markdown_table(frame))
         return
     frame = comparison_frame(experiment, last)
-    print_table(frame, f"unclause runs — experiment '{experiment}'")
+    print_table(frame, f"unclause runs — experiment '{experiment}'", COMPARE_FORMATS)
 
 
 # commands defined in their own modules (kept out of this file to keep it thin)

@@ -41,8 +41,13 @@ def git_tags() -> dict[str, str]:
     return {"git_commit": commit, "mlflow.source.git.commit": commit.removesuffix("-dirty")}
 
 
-def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -> None:
-    """Record a table as an MLflow dataset input of the active run (lineage)."""
+def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -> Any:
+    """Record a table as an MLflow dataset input of the active run (lineage); return the
+    dataset, to link metrics to it.
+
+    ``digest`` is :func:`pipelines.data.dataset.dataset_digest` of ``frame`` itself wherever
+    a ``clauses-*`` table is logged (the build and every run), so one split with the same
+    content shows as one dataset version in the MLflow UI."""
     import mlflow
     from mlflow.data.pandas_dataset import from_pandas
 
@@ -53,6 +58,7 @@ def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -
     # missing value per column (which makes that column optional), and seed the cached value
     ds.__dict__["schema"] = sample_schema(table)
     mlflow.log_input(ds, context=context)
+    return ds
 
 
 def sample_schema(table: Any, rows: int = 1000) -> Any:
@@ -76,7 +82,7 @@ def log_build(result: BuildResult, card: Path) -> str:
     """One MLflow run in experiment ``unclause-data`` recording the dataset and its card."""
     import mlflow
 
-    from pipelines.data.dataset import MANIFEST
+    from pipelines.data.dataset import MANIFEST, dataset_digest
     from pipelines.tracking.store import setup
 
     setup("unclause-data")
@@ -87,7 +93,8 @@ def log_build(result: BuildResult, card: Path) -> str:
                             "build_seconds": result.seconds,
                             "label_warnings": float(len(result.report.warnings))})
         for split, part in result.frame.groupby("split"):
-            log_dataset(part, f"clauses-{split}", result.digest,
+            # each split's own content digest, as the training runs log it
+            log_dataset(part, f"clauses-{split}", dataset_digest(part),
                         str(result.out_dir.resolve()), str(split))
         mlflow.log_artifact(str(card))
         mlflow.log_artifact(str(result.out_dir / MANIFEST))

@@ -298,8 +298,10 @@ def champion_version(model_name: str) -> Any | None:
 
 
 def register_if_better(run_id: str, model_name: str, metric: str, value: float,
-                       artifact_path: str = "model") -> dict[str, Any]:
-    """Register the run's model; move ``champion`` only if it beats the current one.
+                       artifact_path: str = "model",
+                       description: str | None = None) -> dict[str, Any]:
+    """Register the run's model (with ``description``, the experiment's, on the version); move
+    ``champion`` only if it beats the current one.
 
     The comparison uses the validation metric each version carries as a tag. Ties keep the
     current champion. Returns what happened, for logging.
@@ -314,6 +316,8 @@ def register_if_better(run_id: str, model_name: str, metric: str, value: float,
         tag = (current.tags or {}).get(f"val.{metric}")
         current_value = float(tag) if tag is not None else None
     version = mlflow.register_model(f"runs:/{run_id}/{artifact_path}", model_name)
+    if description:
+        client.update_model_version(model_name, version.version, description=description)
     client.set_model_version_tag(model_name, version.version, f"val.{metric}", repr(float(value)))
     client.set_model_version_tag(model_name, version.version, "run_id", run_id)
     tie = current_value is not None and abs(value - current_value) <= TIE_TOLERANCE

@@ -151,7 +151,8 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
             "dataset.digest": full_digest, **cfg.tags}
     tags.update(git_tags())
     with mlflow.start_run(run_name=cfg.name, tags=tags, nested=nested,
-                          parent_run_id=parent_run_id) as run, \
+                          parent_run_id=parent_run_id,
+                          description=cfg.description or None) as run, \
             tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         mlflow.log_params({k: str(v)[:500] for k, v in flatten(cfg).items()})
@@ -160,9 +161,9 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
         mlflow.log_artifact(str(tmp / "config.yaml"))
         if config_path:
             mlflow.set_tag("config_path", config_path)
-        for split, frame in splits.items():
-            log_dataset(frame, f"clauses-{split}", dataset_digest(frame),
-                                 str(Path(cfg.data.path).resolve()), split)
+        datasets = {split: log_dataset(frame, f"clauses-{split}", dataset_digest(frame),
+                                       str(Path(cfg.data.path).resolve()), split)
+                    for split, frame in splits.items()}
         mlflow.log_params({f"data.{s}_clauses": len(f) for s, f in splits.items()}
                           | {f"data.{s}_documents": f["doc_id"].nunique()
                              for s, f in splits.items()})
@@ -205,7 +206,9 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
         score = generalization_score(cfg.task, metrics)
         if score is not None:
             metrics[SELECTION_METRIC] = score
-        mlflow.log_metrics(metrics)
+        split_prefixes = tuple(f"{METRIC_PREFIX[s]}/" for s in datasets)
+        # per-split metrics are logged below, linked to the logged model and their dataset
+        mlflow.log_metrics({k: v for k, v in metrics.items() if not k.startswith(split_prefixes)})
         if not challenge_errors.empty:
             challenge_csv = tmp / "errors_challenge_dev.csv"
             challenge_errors.to_csv(challenge_csv, index=False)
@@ -233,7 +236,16 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
         example = splits["test"].head(5)[["doc_id", "para_id", "text"]].reset_index(drop=True)
         if example.empty:
             example = splits["train"].head(5)[["doc_id", "para_id", "text"]]
-        log_clause_model(model, saved, example)
+        info = log_clause_model(model, saved, example,
+                                tags={"task": cfg.task, "family": cfg.model.family,
+                                      "run_name": cfg.name,
+                                      **({"mlflow.note.content": cfg.description}
+                                         if cfg.description else {})})
+        for split, dataset in datasets.items():
+            prefix = f"{METRIC_PREFIX[split]}/"
+            linked = {k: v for k, v in metrics.items() if k.startswith(prefix)}
+            if linked:
+                mlflow.log_metrics(linked, model_id=info.model_id, dataset=dataset)
 
         registration = None
         if register:
@@ -242,7 +254,8 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
                                     "the validation split is empty; rebuild the dataset")
             # the champion is chosen on validation and the challenge sets' dev parts together
             registration = register_if_better(run.info.run_id, cfg.model_name,
-                                              SELECTION_METRIC, score)
+                                              SELECTION_METRIC, score,
+                                              description=cfg.description or None)
             mlflow.set_tags({"registry.model_name": registration["model_name"],
                              "registry.version": registration["version"],
                              "registry.promoted": registration["promoted"],
