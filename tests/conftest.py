@@ -77,6 +77,20 @@ def tiny_dataset(tmp_path: Path) -> Path:
     return write_dataset(tmp_path / "clauses")
 
 
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """For one test module: the invented dataset in ``clauses/`` and a private MLflow store,
+    with the workspace as the working directory (as ``make`` runs commands)."""
+    from synthetic import write_dataset
+
+    tmp = tmp_path_factory.mktemp("workspace")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp / 'mlflow.db'}")
+        mp.chdir(tmp)
+        write_dataset(tmp / "clauses")
+        yield tmp
+
+
 @pytest.fixture(autouse=True)
 def _isolate_mlflow_uris() -> Iterator[None]:
     """MLflow keeps tracking/registry URIs as module globals and exports them as env vars

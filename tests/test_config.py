@@ -169,3 +169,12 @@ def test_flatten_gives_dotted_params() -> None:
     flat = flatten(cfg)
     assert flat["model.C"] == cfg.model.C and flat["task"] == "clause-type"
     assert "tags" not in flat
+
+
+def test_configs_readme_lists_every_group_option() -> None:
+    readme = (ROOT / "configs" / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `/"): line for line in readme.splitlines()
+            if line.startswith("| `")}
+    for group in ("data", "task", "model", "experiment"):
+        missing = [o for o in group_options(group) if f"`{o}`" not in rows.get(group, "")]
+        assert not missing, f"configs/README.md: add {missing} to the {group}/ row"

@@ -4,14 +4,12 @@ selection on the score, and the generated README table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import mlflow
 import pandas as pd
 import pytest
-from synthetic import write_dataset
 
 from pipelines.config import load_config
 from pipelines.evaluation import challenge
@@ -22,16 +20,6 @@ from pipelines.training.selection import SELECTION_METRIC, generalization_score
 
 pytestmark = pytest.mark.slow
 DEBUG = 200
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    tmp = tmp_path_factory.mktemp("generalization")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp / 'mlflow.db'}")
-        mp.chdir(tmp)
-        write_dataset(tmp / "clauses")
-        yield tmp
 
 
 def _run(workspace: Path, *overrides: str, register: bool = True) -> runner.RunResult:

@@ -8,14 +8,12 @@ All runs of this module share one sqlite store and one dataset, built once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import mlflow
 import pandas as pd
 import pytest
-from synthetic import write_dataset
 
 from pipelines.config import load_config
 from pipelines.errors import ConfigError
@@ -37,17 +35,6 @@ FLOOR = {"clause-type": 0.8, "action-phrase": 0.6}
 TIMING = ("train_seconds", "inference_clauses_per_s")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The tiny dataset and a private MLflow store (cwd is the workspace, as `make` sets it)."""
-    tmp = tmp_path_factory.mktemp("runner")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp / 'mlflow.db'}")
-        mp.chdir(tmp)
-        write_dataset(tmp / "clauses")
-        yield tmp
 
 
 def _config(spec: tuple[str, ...], workspace: Path, *overrides: str) -> Any:
