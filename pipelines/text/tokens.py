@@ -18,9 +18,13 @@ __all__ = ["Span", "clause_start", "first_words", "opening_spans", "opening_toke
 #: punctuation, the word lowercased without edge punctuation, and the trailing punctuation
 Span = tuple[int, int, str, str]
 
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,/:]\d+)*")
 _SPAN_RE = re.compile(r"\S+")
-_TRAIL = ",;:.!?)]}\"'”’*_"
+#: Chinese (no spaces): each ideograph is a token of its own and the punctuation after it joins
+#: its trail, so a phrase is a whole number of characters
+_CJK_SPAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|(?:(?![\u3400-\u9fff\uf900-\ufaff])\S)+")
+_TRAIL = ",;:.!?)]}\"'”’*_，；：。、！？）،؛؟"
 _LEADING = "\"'“‘(*_"
 
 
@@ -37,9 +41,6 @@ def clause_start(text: str) -> int:
     offset = numbering_end(text)
     m = _FORMULA_RE.match(text, offset)
     return m.end() if m else offset
-
-
-_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def first_words(text: str, n: int) -> list[str]:
@@ -64,7 +65,8 @@ def opening_tokens(text: str, n: int = 6) -> list[str]:
 
 def opening_spans(text: str, n: int = 12) -> tuple[int, list[Span]]:
     """``(offset, spans)`` for the first ``n`` whitespace tokens after the numbering (and after
-    an enacting formula run into the clause, see :func:`clause_start`).
+    an enacting formula run into the clause, see :func:`clause_start`); in Chinese, the first
+    ``n`` characters.
 
     Each span is ``(start, end, word, trail)``: ``end`` excludes trailing punctuation ``trail``,
     so ``text[spans[0][0]:spans[k-1][1]]`` is the exact surface of a k-word opening phrase even
@@ -74,7 +76,8 @@ def opening_spans(text: str, n: int = 12) -> tuple[int, list[Span]]:
     offset = clause_start(text)
     spans: list[Span] = []
     append = spans.append
-    for m in _SPAN_RE.finditer(text, offset):
+    tokens = _CJK_SPAN_RE if _CJK_RE.search(text, offset, offset + 2 * n + 8) else _SPAN_RE
+    for m in tokens.finditer(text, offset):
         tok = m.group()
         core = tok.rstrip(_TRAIL)
         if core is tok:  # no trailing punctuation (the common case)
@@ -99,6 +102,8 @@ def opening_word_tokens(text: str, n: int = 12,
     only when it hits; ``text.find(token)`` gives them). None when punctuation-only tokens
     leave fewer than ``n`` words in the first ``n + 1`` tokens: use ``opening_spans`` then."""
     offset = clause_start(text)
+    if _CJK_RE.search(text, offset, offset + 2 * n + 8):  # Chinese: tokens are characters
+        return None
     tokens = text[offset:].split(None, n)
     kept: list[tuple[str, str]] = []
     words: list[str] = []
@@ -115,7 +120,7 @@ def opening_word_tokens(text: str, n: int = 12,
 def span_words(phrase: str) -> tuple[str, ...]:
     """A phrase as the lowercased words :func:`opening_spans` would give for it."""
     out = []
-    for m in _SPAN_RE.finditer(phrase):
+    for m in (_CJK_SPAN_RE if _CJK_RE.search(phrase) else _SPAN_RE).finditer(phrase):
         core = m.group().rstrip(_TRAIL)
         if core:
             out.append(core.lower().strip(_LEADING))

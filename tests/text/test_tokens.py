@@ -32,3 +32,21 @@ def test_chinese_openings_read_as_two_character_words() -> None:
     assert first_words("请秘书长提交报告；", 3) == ["请秘", "书长", "提交"]
     assert first_words("又请 秘书长", 3) == ["又请", "秘书", "长"]
     assert first_words("Requests the Secretary-General", 2) == ["requests", "the"]
+
+
+def test_chinese_spans_are_characters_and_punctuation_trails() -> None:
+    from pipelines.text.tokens import opening_spans, opening_word_tokens, span_words
+
+    text = "2. 又请秘书长，提交报告；"
+    offset, spans = opening_spans(text, 6)
+    assert offset == 3 and [s[2] for s in spans] == ["又", "请", "秘", "书", "长", "提"]
+    assert spans[4][3] == "，" and text[spans[0][0]:spans[1][1]] == "又请"
+    assert opening_word_tokens(text, 4) is None  # callers fall back to opening_spans
+    assert span_words("又请") == ("又", "请")
+
+
+def test_arabic_punctuation_trails_its_word() -> None:
+    from pipelines.text.tokens import opening_spans
+
+    _, spans = opening_spans("إذ تشير إلى قرارها، وإذ", 4)
+    assert spans[3][2:] == ("قرارها", "،")
