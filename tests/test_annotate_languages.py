@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_annotate import train_champions
 
 from pipelines.annotate.html import render_html, summarize
 from pipelines.annotate.language import checked_language, unit_languages
@@ -27,10 +26,9 @@ DOCS = {
 
 
 @pytest.fixture()
-def store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
-    champions = train_champions(tmp_path_factory)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", champions["uri"])
-    return champions["uri"]
+def store(champion_store: str) -> str:
+    """The shared rules champions (tests/conftest.py) as the tracking store."""
+    return champion_store
 
 
 def _units(docs: dict[str, list[str]], language: dict[str, str] | None = None) -> list[Unit]:
@@ -130,3 +128,18 @@ def test_annotated_arabic_document_renders_right_to_left(store: str, tmp_path: P
     parser.feed(page)
     assert parser.spans and {(d, lang) for d, lang, _ in parser.spans} == {("rtl", "ar")}
     assert any("تطلب" in text for _, _, text in parser.spans)
+
+
+def test_translated_phrases_take_the_english_lemma() -> None:
+    import pandas as pd
+
+    from pipelines.annotate.merge import merge_predictions
+
+    records = [{"doc_id": "d", "para_id": 0, "text": "1. Prie le Secrétaire général ;"},
+               {"doc_id": "e", "para_id": 0, "text": "1. Requests the Secretary-General;"}]
+    types = pd.DataFrame({"type": ["operative"] * 2, "type_score": [0.9] * 2})
+    phrases = pd.DataFrame({"action_phrase": ["Prie", "Requests"],
+                            "action_lemma": ["prie", "request"],
+                            "action_start": [3, 3], "action_end": [7, 11]})
+    rows = merge_predictions(records, types, phrases, 0.5, languages=["fr", "en"])
+    assert [r["action_lemma"] for r in rows] == ["request", "request"]

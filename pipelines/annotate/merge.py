@@ -20,6 +20,8 @@ from pipelines.annotate.stream import Unit
 from pipelines.errors import UnclauseError
 from pipelines.models.frames import empty_phrase_frame
 from pipelines.schema import CLAUSE_TYPES
+from pipelines.text.crosslingual import phrase_lemma
+from pipelines.text.language import language_code
 from pipelines.tracking.registry import LoadedModel, load_model
 from pipelines.tracking.store import connect
 
@@ -126,7 +128,8 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
     """Input records plus the output fields (pure; rows in the order of ``records``).
 
     ``languages`` (one per record) sets ``language``; an input value it changes is kept as
-    ``input_language``."""
+    ``input_language``. The lemma of a phrase in another language than English comes from the
+    cross-lingual map (``pipelines.text.crosslingual``), so it is the same English verb."""
     if len(type_pred) != len(records) or len(phrase_pred) != len(records):
         raise UnclauseError(f"a model returned {len(type_pred)}/{len(phrase_pred)} rows for "
                             f"{len(records)} clauses", "the model is broken; retrain it")
@@ -151,6 +154,11 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
             if "language" in row and row["language"] != language:
                 row["input_language"] = row["language"]
             row["language"] = language
+            code = language_code(language) if isinstance(language, str) else None
+            if phrase and code not in (None, "en"):
+                # the models lemmatize in English; a translated phrase takes the English verb
+                # from the cross-lingual map (None when the map does not know it)
+                row["action_lemma"] = phrase_lemma(phrase, code)
         if keep_proba:
             row[SELECT_KEY] = [round(float(tp[c][i]), 6) for c in proba_cols]
         rows.append(row)
