@@ -111,7 +111,7 @@ class CRFModel(ClauseModel[CRFConfig]):
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
         train = train.iloc[document_positions(train)]
         texts = clause_texts(train)
-        self.verbs = learn_verb_stems(texts)
+        self.verbs = learn_verb_stems(texts, infinitives=self.task == "action-phrase")
         trainer = pycrfsuite.Trainer(verbose=False)
         trainer.set_params({"c1": self.cfg.c1, "c2": self.cfg.c2,
                             "max_iterations": self.cfg.max_iterations,

@@ -212,7 +212,7 @@ class LinearModel(ClauseModel[LinearConfig]):
 
     def fit(self, train: pd.DataFrame, valid: pd.DataFrame | None = None) -> Self:
         train = train.iloc[document_positions(train)]
-        self.verbs = learn_verb_stems(clause_texts(train))
+        self.verbs = learn_verb_stems(clause_texts(train), infinitives=self.task == "action-phrase")
         if self.task == "clause-type":
             keep = train["type"].isin(self.labels).to_numpy()
             inputs = self._type_inputs(train)[keep]

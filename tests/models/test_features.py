@@ -159,3 +159,13 @@ def test_a_formula_run_into_the_clause_is_skipped(text: str, first: str) -> None
 ])
 def test_full_width_and_arabic_clause_ends(text: str, end: str) -> None:
     assert clause_end(text) == end
+
+
+def test_infinitives_teach_bare_verbs_to_phrase_models() -> None:
+    texts = (["Decides to convene a meeting of experts in the spring;"] * 4
+             + ["Recalling that the experts convened in the autumn,"] * 3
+             + ["Requests the Board to report on the meeting;", "Reporting on the meeting,"] * 3)
+    plain = learn_verb_stems(texts)
+    wider = learn_verb_stems(texts, infinitives=True)
+    assert verb_stem("convene") in wider and verb_stem("convene") not in plain
+    assert plain <= wider and verb_stem("meeting") not in wider
