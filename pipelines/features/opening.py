@@ -46,7 +46,6 @@ _LOWER_WORD_RE = re.compile(r"\b(to )?([a-z]{3,})\b")
 _NOTE_END_RE = re.compile(r"(?<=[,;.:])\s?\d{1,3}$")
 
 
-
 @lru_cache(maxsize=1 << 16)
 def verb_stem(word: str) -> str:
     """A crude stem shared by a verb's -s, -ing, -ed and base forms (decides/deciding/decide)."""
