@@ -252,3 +252,16 @@ def test_readme_layout_names_every_package() -> None:
     missing += sorted(name for names in LAYERS[:1] for name in names if f"{name}.py" not in layout)
     assert not missing, f"README.md's Layout section does not name {missing}"
     assert set(RANK) >= packages, "every package needs a layer (see LAYERS)"
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test helpers live in conftest fixtures (or tests/synthetic.py), never in a test_*.py
+    that another test module imports: that runs its tests' module code twice and hides the helper."""
+    bad = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            bad += [f"{path.relative_to(ROOT)}: {n}" for n in names
+                    if n.split(".")[-1].startswith("test_") or n.startswith("tests.test_")]
+    assert not bad, "move the helper to tests/conftest.py:\n" + "\n".join(bad)

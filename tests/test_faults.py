@@ -383,12 +383,7 @@ def test_annotate_an_empty_folder_is_an_error(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- annotate with models
 
 
-@pytest.fixture()
-def champions(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Rules champions for both tasks in a sqlite store (trained once per test process)."""
-    from test_annotate import train_champions
-
-    return train_champions(tmp_path_factory)
+# `champions` (conftest): rules champions for both tasks, registered once per session
 
 
 def test_annotate_nothing_to_annotate_is_an_error(champions: dict, tmp_path: Path) -> None:

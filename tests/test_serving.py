@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from servers import free_port
 
 CLAUSES = [
     ("S/RES/1", 0, "The Security Council,"),
@@ -27,12 +27,6 @@ CLAUSES = [
     ("S/RES/2", 0, "Welcoming the outcome of the recent regional meetings,"),
     ("S/RES/2", 1, "1. Calls upon all Member States to cooperate;"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _post(url: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +69,7 @@ def test_served_champion_matches_in_process_pyfunc(champions: dict[str, Any], tm
     import mlflow
 
     uri = "models:/clause-type@champion"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MLFLOW_TRACKING_URI": champions["uri"],
            "MLFLOW_REGISTRY_URI": champions["uri"], "MLFLOW_DISABLE_TELEMETRY": "true",
            "DO_NOT_TRACK": "true", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",

@@ -56,7 +56,7 @@ def test_parallel_sweep_on_sqlite(tmp_path: Path, tiny_dataset: Path) -> None:
 
 @pytest.mark.slow
 def test_parallel_sweep_through_a_tracking_server(tmp_path: Path, tiny_dataset: Path) -> None:
-    from test_tracking_server import mlflow_server
+    from servers import mlflow_server
 
     workdir = tmp_path / "server"
     workdir.mkdir()

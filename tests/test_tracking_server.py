@@ -11,87 +11,22 @@ import http.server
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import free_port, mlflow_server, stop_group, tail
 
 from pipelines.config import DataConfig, ExperimentConfig, LinearConfig, RulesConfig
 from pipelines.errors import TrackingError
 from pipelines.tracking.registry import CHAMPION
 from pipelines.tracking.store import setup
 from pipelines.training.runner import run_experiment
-
-HEALTH_TIMEOUT_S = 90.0
-STOP_TIMEOUT_S = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _tail(path: Path, chars: int = 3000) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")[-chars:] if path.exists() else ""
-
-
-def _stop_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
-    """Signal the process group that ``proc`` leads; wait; SIGKILL it if it hangs. Return the code."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)
-    try:
-        return proc.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        raise AssertionError(f"process {proc.pid} ignored signal {sig} for {STOP_TIMEOUT_S:.0f} s") from None
-
-
-@contextlib.contextmanager
-def mlflow_server(workdir: Path, backend_uri: str) -> Iterator[str]:
-    """Start ``mlflow server`` on a free loopback port; yield its URI once /health answers."""
-    port = _free_port()
-    uri = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
-    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-           "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
-    env.pop("MLFLOW_TRACKING_URI", None)
-    cmd = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", backend_uri,
-           "--serve-artifacts", "--artifacts-destination", str(workdir / "artifacts"),
-           "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"mlflow server exited with {proc.returncode}:\n{_tail(log_path)}")
-            try:
-                with urllib.request.urlopen(f"{uri}/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"mlflow server gave no /health in {HEALTH_TIMEOUT_S:.0f} s:\n"
-                                     f"{_tail(log_path)}")
-            time.sleep(0.5)
-        yield uri
-    finally:
-        _stop_group(proc)
-    assert proc.returncode is not None, "the server is still running"
-    with pytest.raises(OSError):
-        urllib.request.urlopen(f"{uri}/health", timeout=2)
 
 
 @pytest.fixture()
@@ -175,7 +110,7 @@ def test_runs_and_champion_through_a_tracking_server(tmp_path: Path, tiny_datase
 
 def test_unreachable_server_fails_fast_with_the_fix(monkeypatch: pytest.MonkeyPatch,
                                                    restore_mlflow_uris: None) -> None:
-    uri = f"http://127.0.0.1:{_free_port()}"  # closed: nothing listens there
+    uri = f"http://127.0.0.1:{free_port()}"  # closed: nothing listens there
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     start = time.monotonic()
     with pytest.raises(TrackingError) as info:
@@ -263,7 +198,7 @@ def test_a_server_answering_503_fails_clearly_in_bounded_time(
 @pytest.mark.parametrize("command", ["run", "annotate"])
 def test_a_server_that_is_down_fails_at_once(command: str, tmp_path: Path,
                                              tiny_dataset: Path) -> None:
-    uri = f"http://127.0.0.1:{_free_port()}"  # closed: nothing listens there
+    uri = f"http://127.0.0.1:{free_port()}"  # closed: nothing listens there
     res, seconds = _cli(_commands(tmp_path, tiny_dataset)[command], uri, ROOT)
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
@@ -325,7 +260,7 @@ def postgres_server() -> Iterator[str]:
         entry = pwd.getpwnam(user)
         for path in (root, sockets):
             os.chown(path, entry.pw_uid, entry.pw_gid)
-    port = _free_port()
+    port = free_port()
     proc: subprocess.Popen[bytes] | None = None
     try:
         subprocess.run([initdb, "-D", str(data), "-U", "unclause", "--auth=trust", "-E", "UTF8",
@@ -343,7 +278,7 @@ def postgres_server() -> Iterator[str]:
                 break
             except psycopg2.OperationalError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"PostgreSQL did not start:\n{_tail(root / 'postgres.log')}"
+                    raise AssertionError(f"PostgreSQL did not start:\n{tail(root / 'postgres.log')}"
                                          ) from None
                 time.sleep(0.3)
         conn.autocommit = True
@@ -353,7 +288,7 @@ def postgres_server() -> Iterator[str]:
         yield f"postgresql+psycopg2://unclause@127.0.0.1:{port}/mlflow"
     finally:
         if proc is not None:
-            _stop_group(proc, signal.SIGINT)  # fast shutdown
+            stop_group(proc, signal.SIGINT)  # fast shutdown
             assert proc.returncode is not None
         shutil.rmtree(root, ignore_errors=True)
 
