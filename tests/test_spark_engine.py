@@ -96,7 +96,7 @@ def _same(local: pd.DataFrame, got: pd.DataFrame) -> None:
         frames.append(frame.sort_values(["key_doc", "key_pos"]).reset_index(drop=True))
     a, b = frames
     assert len(a) == len(b)
-    for col in ["text", "input_type", "session", *OUTPUTS]:
+    for col in ["text", "input_type", "session", "language", *OUTPUTS]:
         left = a[col].astype(object).where(a[col].notna(), None).tolist()
         right = b[col].astype(object).where(b[col].notna(), None).tolist()
         assert left == right, col
@@ -150,3 +150,23 @@ def test_spark_engine_refuses_bad_rows_and_outputs(spark: SparkSession, champion
         annotate_table(src, tmp_path / "other", spark=spark, on_error="skip")
     with pytest.raises(InputError, match="Parquet or JSONL"):
         annotate_table(tmp_path / "other" / "notes.txt", tmp_path / "x", spark=spark)
+
+
+def test_cli_engine_spark(spark: SparkSession, champions: None, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipelines.cli.main import app
+
+    src = _write_jsonl(_clauses()[:60], tmp_path / "in.jsonl")
+    res = CliRunner().invoke(app, ["annotate", str(src), "-o", str(tmp_path / "out.parquet"),
+                                   "--engine", "spark"])
+    assert res.exit_code == 0, res.output
+    assert "wrote 60 → " in res.output and "(parquet, 2 partitions" in res.output
+    assert len(pd.read_parquet(tmp_path / "out.parquet")) == 60
+    assert spark.sparkContext._jsc is not None  # the CLI reused the session and left it running
+    for args, message in (
+            (["--engine", "spark", "--select", "3"], "--select: only with the local engine"),
+            (["-o", str(tmp_path / "x.jsonl"), "--engine", "spark"], "a folder of Parquet files"),
+            (["--master", "local[2]"], "are for --engine spark")):
+        res = CliRunner().invoke(app, ["annotate", str(src), *args])
+        assert isinstance(res.exception, UnclauseError) and message in str(res.exception), args

@@ -13,3 +13,5 @@ STRATEGIES: tuple[str, ...] = ("least-confident", "margin", "entropy")
 Strategy = Literal["least-confident", "margin", "entropy"]
 #: what a bad input line does: ``stop`` (fail naming it) or ``skip`` (warn, count, go on)
 OnError = Literal["skip", "stop"]
+#: where annotate runs: ``local`` (this process) or ``spark`` (``pipelines.annotate.spark_batch``)
+Engine = Literal["local", "spark"]

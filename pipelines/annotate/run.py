@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipelines.annotate.language import checked_language, unit_languages
 from pipelines.annotate.merge import Models, load_models, merge_predictions, model_frame
@@ -52,7 +53,7 @@ from pipelines.annotate.state import (
     partial_paths,
     resume_state,
 )
-from pipelines.annotate.stream import ClauseStream, is_jsonl_input, iter_batches
+from pipelines.annotate.stream import ClauseStream, Unit, is_jsonl_input, iter_batches
 from pipelines.annotate.writers import dumps, iter_jsonl, output_format, write
 from pipelines.errors import InputError, UnclauseError
 from pipelines.io import check_writable
@@ -224,6 +225,14 @@ def annotate(
     return result
 
 
+def annotate_units(batch: list[Unit], models: Models, review_threshold: float,
+                   keep_proba: bool = False, lang: str | None = None) -> list[dict[str, Any]]:
+    """Output rows for one batch of whole documents (every engine's unit of work)."""
+    return merge_predictions([u.record for u in batch], *models.predict(model_frame(batch)),
+                             review_threshold, keep_proba=keep_proba,
+                             languages=unit_languages(batch, lang))
+
+
 def _run_batches(partial: Path, state_path: Path, state: RunState, stream: ClauseStream,
                  models: Models, batch_size: int, review_threshold: float, keep_proba: bool,
                  on_batch: Callable[[BatchProgress], None] | None, fresh: bool,
@@ -235,10 +244,7 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
             state.save(state_path)
         try:
             for batch in iter_batches(stream, batch_size):
-                frame = model_frame(batch)
-                rows = merge_predictions([u.record for u in batch], *models.predict(frame),
-                                         review_threshold, keep_proba=keep_proba,
-                                         languages=unit_languages(batch, lang))
+                rows = annotate_units(batch, models, review_threshold, keep_proba, lang)
                 data = "".join(dumps(r) + "\n" for r in rows).encode("utf-8")
                 fh.write(data)
                 fh.flush()

@@ -43,6 +43,7 @@ def local_session(app_name: str = "unclause", cores: int = 2, driver_memory: str
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (SparkSession.builder.master(f"local[{cores}]").appName(app_name)
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.driver.memory", driver_memory)
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
@@ -87,7 +88,8 @@ def _fields(ddl: str) -> dict[str, str]:
 
 
 def annotate_spark(spark: SparkSession, df: DataFrame, model_uri: str, *,
-                   partitions: int | None = None, result_type: str | None = None) -> DataFrame:
+                   partitions: int | None = None, result_type: str | None = None,
+                   env_manager: str = "local") -> DataFrame:
     """Add the model's predictions to a DataFrame of clauses (``doc_id, para_id, text`` + any).
 
     Returns every input column plus the model's outputs (``type``, ``type_score``, ``proba_*``
@@ -96,7 +98,9 @@ def annotate_spark(spark: SparkSession, df: DataFrame, model_uri: str, *,
     in ``para_id`` order within it; a missing phrase is null (MLflow 3.17's ``spark_udf`` turns
     it into the text ``"None"``, undone here). Side effect: the session's Arrow batch limits are lifted
     (``spark.sql.execution.arrow.maxRecordsPerBatch=0``) so that no document is split across
-    the batches the model sees.
+    the batches the model sees. ``env_manager`` goes to ``spark_udf``: ``local`` uses the
+    workers' Python; ``virtualenv``, ``uv`` or ``conda`` rebuild the model's logged environment
+    on every executor.
     """
     import mlflow
     from pyspark.sql import functions as F
@@ -113,7 +117,8 @@ def annotate_spark(spark: SparkSession, df: DataFrame, model_uri: str, *,
         log.info("replacing input column(s) %s with the model's predictions", ", ".join(replaced))
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "0")
     spark.conf.set("spark.sql.execution.arrow.maxBytesPerBatch", str(MAX_ARROW_BATCH_BYTES))
-    predict = mlflow.pyfunc.spark_udf(spark, model_uri, result_type=ddl, env_manager="local")
+    predict = mlflow.pyfunc.spark_udf(spark, model_uri, result_type=ddl,
+                                      env_manager=env_manager)
     n = partitions or spark.sparkContext.defaultParallelism
     ordered = df.repartition(n, "doc_id").sortWithinPartitions("doc_id", "para_id")
     tmp = "__unclause_prediction"

@@ -38,11 +38,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from pipelines.annotate.merge import (
+from pipelines.annotate.merge import OUTPUT_FIELDS, load_models
+from pipelines.annotate.options import (
+    DEFAULT_BATCH_SIZE,
     DEFAULT_PHRASE_MODEL,
+    DEFAULT_REVIEW_THRESHOLD,
     DEFAULT_TYPE_MODEL,
-    OUTPUT_FIELDS,
-    load_models,
 )
 from pipelines.errors import InputError, UnclauseError
 from pipelines.schema import MAX_CLAUSE_CHARS
@@ -62,7 +63,7 @@ TABLE_SUFFIXES: dict[str, str] = {".parquet": "parquet", ".pq": "parquet", ".jso
 #: Output fields the engine adds, as Spark DDL types (the order of ``OUTPUT_FIELDS``).
 OUTPUT_DDL: dict[str, str] = {"type": "string", "type_score": "double", "action_phrase": "string",
                               "action_lemma": "string", "action_span": "array<bigint>",
-                              "review": "boolean"}
+                              "review": "boolean", "language": "string"}
 #: Bad rows named in an input error.
 _SHOWN = 5
 
@@ -142,8 +143,9 @@ def _spark_output_name(name: str) -> bool:
     return name.lstrip(".").startswith(("part-", "_SUCCESS", "_committed", "_started"))
 
 
-def session(master: str | None, app_name: str = "unclause-annotate") -> SparkSession:
-    """The active session, one started by ``spark-submit`` (its master), or a new one.
+def session(master: str | None, app_name: str = "unclause-annotate") -> tuple[SparkSession, bool]:
+    """The active session, one started by ``spark-submit`` (its master), or a new one; and
+    whether this call started it (then the caller stops it).
 
     ``local[N]`` (or no master outside spark-submit: ``local[*]``) gets :func:`local_session`'s
     loopback settings; any other master URL (``spark://host:7077``, ``yarn``, ``k8s://…``) is
@@ -157,15 +159,18 @@ def session(master: str | None, app_name: str = "unclause-annotate") -> SparkSes
         raise UnclauseError("pyspark is not installed", "pip install 'unclause[spark]'") from exc
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
-        return active
+        return active, False
     if master is None and "PYSPARK_GATEWAY_PORT" in os.environ:  # under spark-submit
-        return SparkSession.builder.appName(app_name).getOrCreate()
+        return SparkSession.builder.appName(app_name).getOrCreate(), True
     master = master or "local[*]"
-    if master.startswith("local"):
+    if master == "local" or master.startswith("local["):
         inner = master.partition("[")[2].rstrip("]") or "1"
-        cores = os.cpu_count() or 1 if inner == "*" else int(inner.split(",")[0])
-        return local_session(app_name, cores=cores, driver_memory="2g")
-    return SparkSession.builder.master(master).appName(app_name).getOrCreate()
+        try:
+            cores = (os.cpu_count() or 1) if inner == "*" else int(inner.split(",")[0])
+        except ValueError:
+            raise UnclauseError(f"--master {master} is not local[N] or local[*]") from None
+        return local_session(app_name, cores=cores, driver_memory="2g"), True
+    return SparkSession.builder.master(master).appName(app_name).getOrCreate(), True
 
 
 def read_table(spark: SparkSession, path: str) -> DataFrame:
@@ -225,33 +230,35 @@ def _describe(row: Any) -> str:
 
 
 def output_schema(df: DataFrame) -> StructType:
-    """The input's fields (output names renamed ``input_<name>``) then the output fields."""
-    from pyspark.sql.types import StructField, StructType, _parse_datatype_string
+    """The input's fields (output names renamed ``input_<name>``) then the output fields, then
+    ``language`` (an input ``language`` the run changes is kept in ``input_language``)."""
+    from pyspark.sql.types import StringType, StructField, StructType, _parse_datatype_string
 
     fields = [StructField(f"input_{f.name}" if f.name in OUTPUT_FIELDS else f.name, f.dataType)
-              for f in df.schema.fields if f.name not in (ROW_KEY, DOC_KEY)]
+              for f in df.schema.fields if f.name not in (ROW_KEY, DOC_KEY, "language")]
+    if "language" in df.columns:
+        fields.append(StructField("input_language", StringType()))
     return StructType(fields + [StructField(name, _parse_datatype_string(OUTPUT_DDL[name]))
-                                for name in OUTPUT_FIELDS])
+                                for name in (*OUTPUT_FIELDS, "language")])
 
 
 def annotate_partition(type_archive: str, phrase_archive: str, input_columns: list[str],
                        output_columns: list[str], batch_size: int, review_threshold: float,
-                       ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+                       lang: str | None = None) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
     """The ``mapInPandas`` function: a partition's rows (documents contiguous, in input order)
     regrouped into batches of whole documents, predicted and merged as the local path does."""
 
     def run(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         import pandas as pd
 
-        from pipelines.annotate.merge import merge_predictions, model_frame
+        from pipelines.annotate.run import annotate_units
         from pipelines.annotate.spark_models import executor_models
         from pipelines.annotate.stream import iter_batches
 
         models = None
         for batch in iter_batches(_units(frames, input_columns), batch_size):
             models = models or executor_models(type_archive, phrase_archive)
-            rows = merge_predictions([u.record for u in batch], *models.predict(model_frame(batch)),
-                                     review_threshold)
+            rows = annotate_units(batch, models, review_threshold, lang=lang)
             # object columns: PySpark cannot take pandas 3's Arrow-backed string columns back
             yield pd.DataFrame.from_records(rows, columns=output_columns).astype(object)
 
@@ -286,8 +293,9 @@ def annotate_table(
     master: str | None = None,
     partitions: int | None = None,
     on_error: str = "stop",
-    batch_size: int = 5000,
-    review_threshold: float = 0.8,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    lang: str | None = None,
     spark: SparkSession | None = None,
 ) -> SparkAnnotateResult:
     """Annotate the clause table ``input_path`` into the Parquet folder ``out`` on Spark.
@@ -295,6 +303,7 @@ def annotate_table(
     ``spark`` reuses a session (tests, notebooks); otherwise one is started on ``master`` and
     stopped at the end. ``partitions`` defaults to the session's parallelism.
     """
+    from pipelines.annotate.language import checked_language
     from pipelines.annotate.spark_models import ship_models
     from pipelines.io import atomic_dir
 
@@ -308,12 +317,16 @@ def annotate_table(
         raise UnclauseError(f"--review-threshold must be between 0 and 1, not {review_threshold}")
     if partitions is not None and partitions < 1:
         raise UnclauseError(f"--partitions must be at least 1, not {partitions}")
+    lang = checked_language(lang)
     table_format(input_path)
     check_paths(input_path, out)
     models = load_models(type_model, phrase_model)  # clear errors before Spark starts
 
-    own = spark is None
-    spark = spark or session(master)
+    own = False
+    if spark is None:
+        spark, own = session(master)
+    if own:
+        spark.sparkContext.setLogLevel("ERROR")  # task retries and JVM chatter; errors still surface
     try:
         df = read_table(spark, input_path)
         bad = bad_rows(df)
@@ -335,7 +348,7 @@ def annotate_table(
         input_columns = [c for c in df.columns if c not in (ROW_KEY, DOC_KEY)]
         schema = output_schema(df)
         fn = annotate_partition(archives.type, archives.phrase, input_columns, schema.fieldNames(),
-                                batch_size, review_threshold)
+                                batch_size, review_threshold, lang)
         result = (df.repartition(n, DOC_KEY).sortWithinPartitions(DOC_KEY, ROW_KEY)
                   .mapInPandas(fn, schema))
         if is_remote(out):
@@ -345,6 +358,12 @@ def annotate_table(
                 result.write.mode("overwrite").parquet(str(tmp))
         counts = _counts(spark, out, default_doc_id(input_path))
         master_url = spark.sparkContext.master
+    except (UnclauseError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # PySparkException, Py4JJavaError: a failed job, in one line
+        raise UnclauseError(f"the Spark job failed: {_job_error(exc)}",
+                            f"nothing was written to {out}; see the Spark driver log for the "
+                            "whole trace") from exc
     finally:
         if own:
             spark.stop()
@@ -352,6 +371,15 @@ def annotate_table(
                                models=models.version_label, partitions=n, master=master_url,
                                seconds=time.perf_counter() - t0, skipped_examples=examples,
                                **{k: v for k, v in counts.items()})
+
+
+def _job_error(exc: Exception) -> str:
+    """The line that says what went wrong in a Spark job's error (a Python worker's exception
+    is the last line of its traceback), shortened."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.split(":", 1)[0].endswith(("Error", "Exception"))
+              and not ln.startswith(("at ", "org.apache", "py4j"))]
+    return (errors[-1] if errors else lines[0] if lines else type(exc).__name__)[:300]
 
 
 def _counts(spark: SparkSession, out: str, default_doc: str) -> dict[str, Any]:

@@ -92,13 +92,19 @@ def ship_models(spark: SparkSession, models: Models) -> Shipped:
         sc.addFile(str(archive))
         names.append(archive.name)
         folders.append(folder)
-        log.info("shipping %s (%s, %.1f MB) to the executors", model.label, folder,
+        log.debug("shipping %s (%s, %.1f MB) to the executors", model.label, folder,
                  archive.stat().st_size / 1e6)
     code = folder_code(folders[0])
-    if not sc.master.startswith("local") and code is not None:
+    if not is_local_master(sc.master) and code is not None:
         sc.addPyFile(str(_zip_folder(code, work / "unclause-code.zip")))
-        log.info("shipping the model's code/ (%s) as a Python path entry", code)
+        log.debug("shipping the model's code/ (%s) as a Python path entry", code)
     return Shipped(type=names[0], phrase=names[1])
+
+
+def is_local_master(master: str) -> bool:
+    """``local`` or ``local[N]``: workers share the driver's interpreter and path (not
+    ``local-cluster``, whose executors start like a cluster's)."""
+    return master == "local" or master.startswith("local[")
 
 
 def folder_code(folder: Path) -> Path | None:

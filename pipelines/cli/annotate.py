@@ -12,6 +12,7 @@ from pipelines.annotate.options import (
     DEFAULT_PHRASE_MODEL,
     DEFAULT_REVIEW_THRESHOLD,
     DEFAULT_TYPE_MODEL,
+    Engine,
     OnError,
     Strategy,
 )
@@ -47,14 +48,14 @@ def interrupted(target: Path) -> Interrupted:
 
 
 def command(
-    input: Annotated[Path, typer.Argument(
+    input: Annotated[str, typer.Argument(
         help="a JSONL of clauses {doc_id, para_id, text, …} in document order (streamed), or a "
              "document file, folder or .tar.xz/.zip archive")],
     model: Annotated[str, typer.Option(
         "--model", "-m", help="clause-type model URI")] = DEFAULT_TYPE_MODEL,
     phrase_model: Annotated[str, typer.Option(
         "--phrase-model", help="action-phrase model URI")] = DEFAULT_PHRASE_MODEL,
-    out: Annotated[Path | None, typer.Option(
+    out: Annotated[str | None, typer.Option(
         "--out", "-o", help="output: .jsonl, .csv, .html (view) or .json (Label Studio "
                             "tasks); default NAME.annotated.jsonl")] = None,
     fmt: Annotated[str | None, typer.Option(
@@ -82,8 +83,38 @@ def command(
     lang: Annotated[str | None, typer.Option(
         "--lang", help="the input's language (en fr es ru zh ar); default: the input's "
                        "language field, else detected per document")] = None,
+    engine: Annotated[Engine, typer.Option(
+        help="local (this process, streamed, resumable) or spark (a Parquet/JSONL clause table "
+             "on Spark, written as a Parquet folder)")] = "local",
+    master: Annotated[str | None, typer.Option(
+        help="--engine spark: the cluster (local[2], spark://HOST:7077, yarn…); default "
+             "spark-submit's, else local[*]")] = None,
+    partitions: Annotated[int | None, typer.Option(
+        help="--engine spark: partitions of documents (default: the cluster's cores)")] = None,
 ) -> None:
     """Annotate clauses with their type and opening action phrase (registered champions)."""
+    if engine == "spark":
+        from pipelines.cli.annotate_spark import run_spark
+
+        local_only = {"--format": fmt, "--resume": resume or None, "--restart": restart or None,
+                      "--select": select, "--per-doc-cap": per_doc_cap}
+        run_spark(input, out, model=model, phrase_model=phrase_model, master=master,
+                  partitions=partitions, on_error=on_error, batch_size=batch_size,
+                  review_threshold=review_threshold, lang=lang,
+                  local_only=[k for k, v in local_only.items() if v is not None])
+        return
+    if master is not None or partitions is not None:
+        raise UnclauseError("--master and --partitions are for --engine spark")
+    return _local(Path(input), Path(out) if out is not None else None, model, phrase_model, fmt,
+                  on_error, resume, restart, batch_size, review_threshold, select, strategy,
+                  per_doc_cap, lang)
+
+
+def _local(input: Path, out: Path | None, model: str, phrase_model: str, fmt: str | None,
+           on_error: OnError, resume: bool, restart: bool, batch_size: int,
+           review_threshold: float, select: int | None, strategy: Strategy,
+           per_doc_cap: int | None, lang: str | None) -> None:
+    """The local engine, with a progress bar and the summary."""
     from rich.progress import (
         BarColumn,
         DownloadColumn,
