@@ -43,7 +43,7 @@ def spark() -> Iterator[SparkSession]:
 
 
 @pytest.fixture()
-def champions(tiny_dataset: Path, mlflow_store: str) -> None:
+def spark_champions(tiny_dataset: Path, mlflow_store: str) -> None:
     for task, model in (("clause-type", CRFConfig()), ("action-phrase", LinearConfig())):
         run_experiment(ExperimentConfig(name=f"spark-{task}", task=task, experiment="spark-engine",
                                         data=DataConfig(path=tiny_dataset), model=model),
@@ -102,7 +102,7 @@ def _same(local: pd.DataFrame, got: pd.DataFrame) -> None:
         assert left == right, col
 
 
-def test_spark_engine_gives_the_local_rows(spark: SparkSession, champions: None,
+def test_spark_engine_gives_the_local_rows(spark: SparkSession, spark_champions: None,
                                            tmp_path: Path) -> None:
     rows = _clauses()
     assert 250 <= len(rows) <= 600
@@ -132,7 +132,7 @@ def test_spark_engine_gives_the_local_rows(spark: SparkSession, champions: None,
     _same(expected, _spark_rows(tmp_path / "spark-parquet"))
 
 
-def test_spark_engine_refuses_bad_rows_and_outputs(spark: SparkSession, champions: None,
+def test_spark_engine_refuses_bad_rows_and_outputs(spark: SparkSession, spark_champions: None,
                                                   tmp_path: Path) -> None:
     rows = _clauses()[:40]
     rows[5]["text"] = "   "
@@ -152,7 +152,7 @@ def test_spark_engine_refuses_bad_rows_and_outputs(spark: SparkSession, champion
         annotate_table(tmp_path / "other" / "notes.txt", tmp_path / "x", spark=spark)
 
 
-def test_cli_engine_spark(spark: SparkSession, champions: None, tmp_path: Path) -> None:
+def test_cli_engine_spark(spark: SparkSession, spark_champions: None, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from pipelines.cli.main import app
