@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import free_port
 
 from pipelines.annotate.labelstudio import (
     PHRASE_NAME,
@@ -59,6 +59,12 @@ RECORDS: list[dict[str, Any]] = [
 CORRECTED = ["other", "preambular", "operative", "operative"]
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class Api:
     """Label Studio's REST API with the user's legacy token."""
 
@@ -79,10 +85,12 @@ class Api:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """Label Studio on a free loopback port with a fresh sqlite data folder, stopped by PID."""
     root = tmp_path_factory.mktemp("labelstudio")
-    port = free_port()
+    port = _free_port()
     env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(root / "data"),
            "LABEL_STUDIO_USERNAME": "reviewer@example.org", "LABEL_STUDIO_PASSWORD": "unclause-test",
-           "LABEL_STUDIO_USER_TOKEN": TOKEN, "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+           # the user's token as a legacy API token (1.23 enables only JWT tokens by default)
+           "LABEL_STUDIO_USER_TOKEN": TOKEN, "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+           "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
            "COLLECT_ANALYTICS": "false", "SENTRY_DSN": "", "FRONTEND_SENTRY_DSN": ""}
     log = root / "server.log"
     with log.open("wb") as fh:
