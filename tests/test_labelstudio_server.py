@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from servers import free_port
 
 from pipelines.annotate.labelstudio import (
     PHRASE_NAME,
@@ -59,12 +59,6 @@ RECORDS: list[dict[str, Any]] = [
 CORRECTED = ["other", "preambular", "operative", "operative"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Api:
     """Label Studio's REST API with the user's legacy token."""
 
@@ -85,7 +79,7 @@ class Api:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """Label Studio on a free loopback port with a fresh sqlite data folder, stopped by PID."""
     root = tmp_path_factory.mktemp("labelstudio")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(root / "data"),
            "LABEL_STUDIO_USERNAME": "reviewer@example.org", "LABEL_STUDIO_PASSWORD": "unclause-test",
            # the user's token as a legacy API token (1.23 enables only JWT tokens by default)
