@@ -13,7 +13,6 @@ Quotes and dashes are kept as written in both.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pipelines.text.unicode import normalize_unicode
 
@@ -69,14 +68,16 @@ _RE_SOFT_HYPHEN_EOL = re.compile(r"\u00ad[ \t]+\n")
 def normalize_layout(text: str) -> str:
     """Unify newlines and characters that only differ in print, keeping the layout.
 
-    ``\\r\\n`` and ``\\r`` become ``\\n``; text is NFC; ligatures (ﬁ ﬂ …) are spelled out;
-    no-break and other wide spaces become spaces; zero-width and control characters go (tab,
-    newline and form feed stay); soft hyphens stay only at line ends, where they mark a split
-    word. No NFKC: it would also turn footnote superscripts into digits glued onto words.
+    ``\\r\\n`` and ``\\r`` become ``\\n``; Unicode is normalised as in :func:`normalize_text`
+    (NFC, tatweel, Arabic presentation forms, full-width digits); ligatures (ﬁ ﬂ …) are
+    spelled out; no-break and other wide spaces become spaces; zero-width and control characters
+    go (tab, newline and form feed stay); soft hyphens stay only at line ends, where they mark a
+    split word. No general NFKC: it would also turn footnote superscripts into digits glued
+    onto words.
     Noncharacters U+FDD0–FDEF go too (the segmenter parks escaped Markdown on them).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
+    text = normalize_unicode(text)
     # str.translate is slow on long text; replace only the (usually few) odd characters
     text = _RE_ODD_CHAR.sub(lambda m: _CHAR_TABLE[ord(m.group())] or "", text)
     if SOFT_HYPHEN in text:

@@ -73,3 +73,10 @@ def test_chinese_and_arabic_list_markers_of_their_own() -> None:
     assert segment("2 - تطلب إلى الأمين العام:\n’1‘ أن يجمع بيانات؛\n’2‘ أن يقدم تقريرا؛\n") == [
         "2 - تطلب إلى الأمين العام: ’1‘ أن يجمع بيانات؛ ’2‘ أن يقدم تقريرا؛"]
 
+
+
+def test_plain_text_is_unicode_normalised_like_markup() -> None:
+    # tatweel, full-width and Arabic-Indic digits, a decomposed accent
+    text = "١ - تطلـــب إلى الأمين العام؛\n\n２. 请秘书长提交报告；\n\n3. De\u0301cide de rester saisie.\n"
+    assert segment(text) == ["1 - تطلب إلى الأمين العام؛", "2. 请秘书长提交报告；",
+                             "3. Décide de rester saisie."]
