@@ -143,6 +143,7 @@ bench: $(STAMP) $(DATA)/_manifest.json ## speed and memory benchmarks (print fig
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_annotate.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 MODEL ?= models:/clause-type@champion
 PORT  ?= 5001
