@@ -46,9 +46,16 @@ def unclause(*args: str, cwd: Path = ROOT, env: dict | None = None,
 
 def spawn(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.Popen[str]:
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    # a shell without job control starts background jobs with SIGINT ignored, and Python then
+    # never turns it into KeyboardInterrupt: give the child the default disposition, as a
+    # terminal would, so the Ctrl-C tests behave the same under CI, nohup and a terminal
     return subprocess.Popen([sys.executable, "-m", "pipelines.cli.main", *args], cwd=cwd,
                             env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def write_documents(folder: Path, n: int = 4) -> Path:
