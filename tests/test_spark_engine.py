@@ -170,3 +170,23 @@ def test_cli_engine_spark(spark: SparkSession, spark_champions: None, tmp_path: 
             (["--master", "local[2]"], "are for --engine spark")):
         res = CliRunner().invoke(app, ["annotate", str(src), *args])
         assert isinstance(res.exception, UnclauseError) and message in str(res.exception), args
+
+
+def test_cluster_executors_get_the_package_and_models(spark_champions: None,
+                                                      tmp_path: Path) -> None:
+    """``local-cluster``: executors in JVMs of their own, as on a real cluster, run the package
+    and models the driver ships (addPyFile, addFile) and give the local rows."""
+    import os
+    import subprocess
+    import sys
+
+    src = _write_jsonl(_clauses()[:80], tmp_path / "in.jsonl")
+    annotate(src, tmp_path / "local.jsonl")
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable}
+    res = subprocess.run([sys.executable, "-m", "pipelines.cli.main", "annotate", str(src), "-o",
+                          str(tmp_path / "out.parquet"), "--engine", "spark", "--master",
+                          "local-cluster[2,1,1024]"], env=env, capture_output=True, text=True,
+                         timeout=900)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-3000:]
+    assert "wrote 80 → " in res.stdout and "local-cluster" in res.stdout
+    _same(_local_rows(tmp_path / "local.jsonl"), _spark_rows(tmp_path / "out.parquet"))

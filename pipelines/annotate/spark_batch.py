@@ -21,10 +21,10 @@ A document never straddles two model calls and memory per worker stays at one ba
 
 How the models reach the executors (see :mod:`pipelines.annotate.spark_models`): the driver
 resolves each model URI (registry aliases included) to its logged folder, zips it and ships it
-with ``SparkContext.addFile``; each Python worker unpacks and loads it once. On a cluster the
-model's own ``code/pipelines`` (the self-contained model) goes out with ``addPyFile`` so the
-executors import the code the model was logged with; its third-party dependencies are the
-model's ``requirements.txt``, installed on the nodes or shipped as a packed environment.
+with ``SparkContext.addFile``; each Python worker unpacks and loads it once, reading the saved
+state as data. On a cluster the driver's ``pipelines`` package goes out with ``addPyFile``; the
+third-party dependencies are the models' ``requirements.txt``, installed on the nodes or
+shipped as a packed environment.
 """
 
 from __future__ import annotations
@@ -170,7 +170,8 @@ def session(master: str | None, app_name: str = "unclause-annotate") -> tuple[Sp
         except ValueError:
             raise UnclauseError(f"--master {master} is not local[N] or local[*]") from None
         return local_session(app_name, cores=cores, driver_memory="2g"), True
-    return SparkSession.builder.master(master).appName(app_name).getOrCreate(), True
+    return (SparkSession.builder.master(master).appName(app_name)
+            .config("spark.ui.showConsoleProgress", "false").getOrCreate(), True)
 
 
 def read_table(spark: SparkSession, path: str) -> DataFrame:

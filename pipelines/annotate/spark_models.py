@@ -5,9 +5,10 @@ folder — found on disk for the sqlite store, else downloaded by MLflow — zip
 the job with ``SparkContext.addFile``. Executors fetch the zip (``SparkFiles``), unpack it into a
 private temporary folder and load it with :func:`pipelines.tracking.registry.load_model`, which
 reads the saved state as data (no pickle). Python workers are reused between tasks, so each
-worker loads the pair once. On a cluster (a master that is not ``local``) the model's own copy of
-the package, ``code/pipelines`` in the logged folder, also goes out with ``addPyFile``: executors
-then need only the model's third-party requirements, not a checkout of the project.
+worker loads the pair once. On a cluster (a master that is not ``local[N]``) the driver's own
+``pipelines`` package also goes out with ``addPyFile``: executors run the very code the driver
+planned the job with (a model logged by an older version carries an older ``code/`` copy, which
+may lack this engine), and need only the models' third-party requirements, no checkout.
 """
 
 from __future__ import annotations
@@ -85,19 +86,20 @@ def ship_models(spark: SparkSession, models: Models) -> Shipped:
     sc = spark.sparkContext
     work = Path(tempfile.mkdtemp(prefix="unclause-ship-"))
     atexit.register(shutil.rmtree, work, True)
-    names, folders = [], []
+    names = []
     for task, model in (("clause-type", models.type), ("action-phrase", models.phrase)):
         folder = model_folder(model, work / task)
         archive = _zip_folder(folder, work / f"unclause-{task}-{_digest(folder)}.zip")
         sc.addFile(str(archive))
         names.append(archive.name)
-        folders.append(folder)
         log.debug("shipping %s (%s, %.1f MB) to the executors", model.label, folder,
                  archive.stat().st_size / 1e6)
-    code = folder_code(folders[0])
-    if not is_local_master(sc.master) and code is not None:
-        sc.addPyFile(str(_zip_folder(code, work / "unclause-code.zip")))
-        log.debug("shipping the model's code/ (%s) as a Python path entry", code)
+    if not is_local_master(sc.master):
+        import pipelines
+
+        package = Path(pipelines.__file__).parent
+        sc.addPyFile(str(_zip_folder(package, work / "unclause-code.zip", "pipelines")))
+        log.debug("shipping the driver's package (%s) as a Python path entry", package)
     return Shipped(type=names[0], phrase=names[1])
 
 
@@ -105,12 +107,6 @@ def is_local_master(master: str) -> bool:
     """``local`` or ``local[N]``: workers share the driver's interpreter and path (not
     ``local-cluster``, whose executors start like a cluster's)."""
     return master == "local" or master.startswith("local[")
-
-
-def folder_code(folder: Path) -> Path | None:
-    """The ``code/`` folder of a self-contained logged model (it holds ``pipelines/``)."""
-    code = folder / "code"
-    return code if (code / "pipelines").is_dir() else None
 
 
 def executor_models(type_archive: str, phrase_archive: str) -> Models:
