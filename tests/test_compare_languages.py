@@ -17,6 +17,7 @@ def _run(task: str, languages: list[str], train: list[str] | None, metrics: dict
         mlflow.log_metrics(metrics)
 
 
+@pytest.mark.slow  # trains and logs runs to MLflow
 def test_language_table_gathers_multilingual_zero_shot_and_per_language(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")

@@ -36,6 +36,7 @@ def test_build_from_real_corpus_has_documents_clauses_and_all_columns(built) -> 
     assert result.counts()["clauses"] == len(frame)
 
 
+@pytest.mark.slow  # logs a run with three dataset inputs
 def test_build_is_recorded_in_mlflow_with_its_datasets_and_commit(built, mlflow_store: str) -> None:
     import mlflow
 

@@ -192,6 +192,7 @@ def _browser_check(page_html: str, clicks: list[str], tmp: Path) -> list[str]:
     return found.group(1).split()
 
 
+@pytest.mark.slow  # starts headless Chromium
 def test_filters_hide_rows_in_chromium(tmp_path: Path) -> None:
     if _chromium() is None:
         pytest.skip("chromium is not installed (make system-deps installs it)")

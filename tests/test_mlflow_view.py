@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from pipelines.config import DataConfig, ExperimentConfig, RulesConfig
@@ -17,6 +18,7 @@ from pipelines.schema import CLAUSE_TYPES
 DESCRIPTION = "rules baseline on the invented resolutions"
 
 
+@pytest.mark.slow  # trains and logs runs to MLflow
 def test_descriptions_linked_metrics_and_one_digest(tiny_dataset: Path, mlflow_store: str) -> None:
     import mlflow
 
@@ -45,6 +47,7 @@ def test_descriptions_linked_metrics_and_one_digest(tiny_dataset: Path, mlflow_s
     assert version.description == DESCRIPTION
 
 
+@pytest.mark.slow  # trains and logs runs to MLflow
 def test_compare_rounds_its_figures(tiny_dataset: Path, mlflow_store: str) -> None:
     from pipelines.cli.main import app
     from pipelines.training.runner import run_experiment

@@ -181,6 +181,7 @@ def _commands(tmp_path: Path, dataset: Path) -> dict[str, list[str]]:
             "annotate": ["annotate", str(clauses), "-o", str(tmp_path / "out.jsonl")]}
 
 
+@pytest.mark.slow  # the CLI in a fresh interpreter, waiting out its retries
 @pytest.mark.parametrize("command", ["run", "annotate"])
 def test_a_server_answering_503_fails_clearly_in_bounded_time(
         command: str, sick_server: str, tmp_path: Path, tiny_dataset: Path) -> None:
@@ -195,6 +196,7 @@ def test_a_server_answering_503_fails_clearly_in_bounded_time(
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.slow  # the CLI in a fresh interpreter
 @pytest.mark.parametrize("command", ["run", "annotate"])
 def test_a_server_that_is_down_fails_at_once(command: str, tmp_path: Path,
                                              tiny_dataset: Path) -> None:

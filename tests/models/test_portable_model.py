@@ -59,6 +59,7 @@ def _logged_model(tmp_path: Path, tiny_dataset: Path, task: str) -> Path:
                                                     dst_path=str(tmp_path / "download")))
 
 
+@pytest.mark.slow  # trains, logs an MLflow model, loads it in an isolated interpreter
 @pytest.mark.parametrize("task", ["clause-type", "action-phrase"])
 def test_logged_model_loads_without_the_project(tmp_path: Path, tiny_dataset: Path,
                                                 mlflow_store: str, task: str) -> None:
@@ -92,6 +93,7 @@ class _Payload:
         return (Path.write_text, (self.marker, "pickle ran"))
 
 
+@pytest.mark.slow  # trains and logs an MLflow model
 def test_tampered_pickle_is_never_read(tmp_path: Path, tiny_dataset: Path,
                                        mlflow_store: str) -> None:
     import mlflow
