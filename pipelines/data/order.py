@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["document_order", "document_positions", "document_slices"]
+__all__ = ["complete_ids", "document_order", "document_positions", "document_slices"]
 
 
 def document_positions(clauses: pd.DataFrame) -> list[int]:
@@ -25,6 +25,18 @@ def document_positions(clauses: pd.DataFrame) -> list[int]:
                           else range(n)})
     frame["_doc"] = frame.groupby("doc_id", sort=False).ngroup()
     return frame.sort_values(["_doc", "para_id"], kind="stable").index.tolist()
+
+
+def complete_ids(clauses: pd.DataFrame) -> pd.DataFrame:
+    """Fill in place what a clause table may leave out: a missing ``doc_id`` makes one document
+    (``"doc"``), a missing ``para_id`` is the row order inside each document; ``doc_id`` becomes
+    a string. Returns ``clauses``."""
+    if "doc_id" not in clauses.columns:
+        clauses["doc_id"] = "doc"
+    clauses["doc_id"] = clauses["doc_id"].astype(str)
+    if "para_id" not in clauses.columns:
+        clauses["para_id"] = clauses.groupby("doc_id", sort=False).cumcount()
+    return clauses
 
 
 def document_order(clauses: pd.DataFrame) -> pd.DataFrame:

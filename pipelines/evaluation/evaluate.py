@@ -165,7 +165,7 @@ def load_gold(data: Path, split: str | None = None,
     split), one Parquet file, or a JSONL of clauses with gold labels.
     """
     from pipelines.data.dataset import load_clauses
-    from pipelines.data.order import document_order
+    from pipelines.data.order import complete_ids, document_order
 
     data = Path(data)
     splits: list[str] | None = None
@@ -186,11 +186,7 @@ def load_gold(data: Path, split: str | None = None,
             f"{data} has no gold labels (no non-empty 'type' or 'action_phrase' column)",
             "evaluate on a labelled clause table, or a JSONL with columns type, action_phrase, "
             "action_lemma (or gold_type, … with --gold-prefix gold_)")
-    if "doc_id" not in frame.columns:
-        frame["doc_id"] = "doc"
-    frame["doc_id"] = frame["doc_id"].astype(str)
-    if "para_id" not in frame.columns:
-        frame["para_id"] = frame.groupby("doc_id", sort=False).cumcount()
+    frame = complete_ids(frame)
     frame["para_id"] = frame["para_id"].astype("int64")
     frame = document_order(frame).reset_index(drop=True)
 

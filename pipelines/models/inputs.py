@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.data.order import complete_ids
 from pipelines.errors import InputError
 
 #: bad rows named in an input error
@@ -54,9 +55,4 @@ def prepare_input(frame: pd.DataFrame) -> pd.DataFrame:
     # plain Python strings (object dtype), not pandas' Arrow-backed "str": the models iterate
     # over the texts several times, and Arrow strings are rebuilt as Python objects each time
     out["text"] = pd.Series(texts, index=out.index, dtype=object)
-    if "doc_id" not in out.columns:
-        out["doc_id"] = "doc"
-    out["doc_id"] = out["doc_id"].astype(str)
-    if "para_id" not in out.columns:
-        out["para_id"] = out.groupby("doc_id", sort=False).cumcount()
-    return out
+    return complete_ids(out)
