@@ -358,7 +358,7 @@ def annotate_table(
             with atomic_dir(_local(out)) as tmp:
                 result.write.mode("overwrite").parquet(str(tmp))
         counts = _counts(spark, out, default_doc_id(input_path))
-        master_url = spark.sparkContext.master
+        master_url = spark.sparkContext.master or ""  # typed optional, always set on a live context
     except (UnclauseError, KeyboardInterrupt):
         raise
     except Exception as exc:  # PySparkException, Py4JJavaError: a failed job, in one line

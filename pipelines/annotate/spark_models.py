@@ -94,7 +94,7 @@ def ship_models(spark: SparkSession, models: Models) -> Shipped:
         names.append(archive.name)
         log.debug("shipping %s (%s, %.1f MB) to the executors", model.label, folder,
                  archive.stat().st_size / 1e6)
-    if not is_local_master(sc.master):
+    if not is_local_master(sc.master or ""):  # pyspark types master as optional; it is set
         import pipelines
 
         package = Path(pipelines.__file__).parent
