@@ -45,6 +45,7 @@ from pipelines.annotate.options import (
     OnError,
     Strategy,
 )
+from pipelines.annotate.routing import ModelRouter
 from pipelines.annotate.select import select_rows
 from pipelines.annotate.state import (
     STATE_VERSION,
@@ -147,7 +148,7 @@ def annotate(
     strategy: Strategy = "least-confident",
     per_doc_cap: int | None = None,
     on_batch: Callable[[BatchProgress], None] | None = None,
-    models: Models | None = None,
+    models: Models | ModelRouter | None = None,
     lang: str | None = None,
 ) -> AnnotateResult:
     """Annotate ``input_path`` into ``out``; see the module docstring for the whole contract.
@@ -155,7 +156,9 @@ def annotate(
     ``on_batch`` is called after each batch is durably written (progress bars; tests use it
     to interrupt a run). ``models`` skips loading (already loaded models). ``lang`` (ISO
     639-1) sets every clause's ``language``; by default it is the input's, else detected per
-    document (:mod:`pipelines.annotate.language`).
+    document (:mod:`pipelines.annotate.language`). With the default model URIs, documents in
+    the five other languages go to the multilingual champions
+    (:mod:`pipelines.annotate.routing`).
     """
     t0 = time.perf_counter()
     input_path, out = Path(input_path), Path(out)
@@ -166,10 +169,15 @@ def annotate(
     partial, state_path = partial_paths(out)
     leftover = check_leftover(out, resume, restart)
 
-    models = models or load_models(type_model, phrase_model)
+    if models is None:
+        models = ModelRouter.for_uris(load_models(type_model, phrase_model), type_model,
+                                      phrase_model)
     kind = "jsonl" if is_jsonl_input(input_path) else "documents"
+    identities = {"type": models.type.identity(), "phrase": models.phrase.identity()}
+    if isinstance(models, ModelRouter):  # the other languages' models load later, if at all
+        identities["other_languages"] = {"type": models.type_uri, "phrase": models.phrase_uri}
     fresh = RunState(version=STATE_VERSION, input=str(input_path.resolve()), input_kind=kind,
-                     models={"type": models.type.identity(), "phrase": models.phrase.identity()},
+                     models=identities,
                      batch_size=batch_size, review_threshold=review_threshold,
                      select=select is not None)
     state = resume_state(fresh, out) if leftover else fresh
@@ -225,16 +233,20 @@ def annotate(
     return result
 
 
-def annotate_units(batch: list[Unit], models: Models, review_threshold: float,
+def annotate_units(batch: list[Unit], models: Models | ModelRouter, review_threshold: float,
                    keep_proba: bool = False, lang: str | None = None) -> list[dict[str, Any]]:
     """Output rows for one batch of whole documents (every engine's unit of work)."""
-    return merge_predictions([u.record for u in batch], *models.predict(model_frame(batch)),
-                             review_threshold, keep_proba=keep_proba,
-                             languages=unit_languages(batch, lang))
+    languages = unit_languages(batch, lang)
+    frame = model_frame(batch)
+    predicted = models.predict(frame, languages) if isinstance(models, ModelRouter) else \
+        models.predict(frame)
+    return merge_predictions([u.record for u in batch], *predicted, review_threshold,
+                             keep_proba=keep_proba, languages=languages)
 
 
 def _run_batches(partial: Path, state_path: Path, state: RunState, stream: ClauseStream,
-                 models: Models, batch_size: int, review_threshold: float, keep_proba: bool,
+                 models: Models | ModelRouter, batch_size: int, review_threshold: float,
+                 keep_proba: bool,
                  on_batch: Callable[[BatchProgress], None] | None, fresh: bool,
                  lang: str | None = None) -> None:
     """Annotate batch after batch: append to the partial, sync, then record the state."""

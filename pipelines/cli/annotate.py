@@ -52,9 +52,12 @@ def command(
         help="a JSONL of clauses {doc_id, para_id, text, …} in document order (streamed), or a "
              "document file, folder or .tar.xz/.zip archive")],
     model: Annotated[str, typer.Option(
-        "--model", "-m", help="clause-type model URI")] = DEFAULT_TYPE_MODEL,
+        "--model", "-m", help="clause-type model URI for every language (default: this one for "
+                              "English, clause-type-multilingual@champion for the others)")
+    ] = DEFAULT_TYPE_MODEL,
     phrase_model: Annotated[str, typer.Option(
-        "--phrase-model", help="action-phrase model URI")] = DEFAULT_PHRASE_MODEL,
+        "--phrase-model", help="action-phrase model URI for every language (default: as "
+                               "--model)")] = DEFAULT_PHRASE_MODEL,
     out: Annotated[str | None, typer.Option(
         "--out", "-o", help="output: .jsonl, .csv, .html (view) or .json (Label Studio "
                             "tasks); default NAME.annotated.jsonl")] = None,
@@ -92,7 +95,8 @@ def command(
     partitions: Annotated[int | None, typer.Option(
         help="--engine spark: partitions of documents (default: the cluster's cores)")] = None,
 ) -> None:
-    """Annotate clauses with their type and opening action phrase (registered champions)."""
+    """Annotate clauses with their type and opening action phrase (registered champions: the
+    English ones for English, the multilingual ones for fr es ru zh ar)."""
     if engine == "spark":
         from pipelines.cli.annotate_spark import run_spark
 
