@@ -6,6 +6,7 @@ state (cores, load average, commit), to ``reports/bench/<name>.json`` (gitignore
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -280,3 +281,23 @@ def floor_text(folder: Path, out: Path) -> dict[str, Any]:
 
     n, seconds, cpu = _timed(run)
     return {"clauses": n, "seconds": seconds, "cpu_s": cpu, "clauses_per_s": n / seconds}
+
+
+def hidden_arguments(parser: argparse.ArgumentParser, *names: str) -> None:
+    """The options a benchmark passes to its own child processes (``--worker`` …), not in --help."""
+    for name in names:
+        parser.add_argument(f"--{name}", help=argparse.SUPPRESS)
+
+
+def cycled(frame: Any, n: int) -> Any:
+    """``n`` rows of ``frame`` (clauses in document order), repeated under new doc_ids
+    (``DOC~0``, ``DOC~1`` …) until there are enough."""
+    import pandas as pd
+
+    parts, total, cycle = [], 0, 0
+    while total < n:
+        part = frame.head(n - total).assign(doc_id=frame["doc_id"].astype(str) + f"~{cycle}")
+        parts.append(part)
+        total += len(part)
+        cycle += 1
+    return pd.concat(parts, ignore_index=True)

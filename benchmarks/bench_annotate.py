@@ -33,6 +33,8 @@ from _common import (
     DATA,
     ROOT,
     banner,
+    cycled,
+    hidden_arguments,
     null_models,
     peak_rss_mib,
     quiet_env,
@@ -52,20 +54,11 @@ TARGET_RATIO = 1 / 3
 def make_input(data: Path, n: int, path: Path) -> dict[str, Any]:
     """``n`` clauses: the test split in document order, cycled, each cycle under new doc_ids."""
     sys.path.insert(0, str(ROOT))
-    import pandas as pd
-
     from pipelines.data.dataset import load_clauses
     from pipelines.data.order import document_order
 
     test = document_order(load_clauses(data, ["test"])).reset_index(drop=True)
-    test = test[["doc_id", "para_id", "text"]]
-    parts, total, cycle = [], 0, 0
-    while total < n:
-        part = test.head(n - total).assign(doc_id=test["doc_id"].astype(str) + f"~{cycle}")
-        parts.append(part)
-        total += len(part)
-        cycle += 1
-    frame = pd.concat(parts, ignore_index=True)
+    frame = cycled(test[["doc_id", "para_id", "text"]], n)
     write_clause_jsonl(frame, path)
     return {"clauses": len(frame), "documents": int(frame["doc_id"].nunique()),
             "bytes": path.stat().st_size, "test_clauses": len(test)}
@@ -195,10 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cli", action="store_true", help="skip the `unclause annotate` run")
     parser.add_argument("--repeat", type=int, default=3,
                         help="annotate each input this many times per process; the fastest counts")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--input", help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
-    parser.add_argument("--result", help=argparse.SUPPRESS)
+    hidden_arguments(parser, "worker", "input", "out", "result")
     args = parser.parse_args(argv)
     if args.worker:
         return child(args)
