@@ -172,7 +172,8 @@ def ablation_table(types: pd.DataFrame) -> pd.DataFrame:
         for (augmented, ablation), group in fam.groupby(["augmented", "ablation"], sort=True):
             run = group.iloc[0]
             row = {"family": family,
-                   "transformations": ("all" if not ablation else f"all but {ablation[1:]}")
+                   "transformations": ("all" if not ablation else "all but " + ", ".join(
+                       name.lstrip("-") for name in ablation.split()))
                    if augmented else "none",
                    "val macro-F1": _metric(run, "val/macro_f1")}
             for kind in kinds:
