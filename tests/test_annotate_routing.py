@@ -178,3 +178,34 @@ def test_without_multilingual_models_english_ones_serve_with_one_warning(
     annotate(infile, tmp_path / "explicit.jsonl", type_model="models:/clause-type/1",
              phrase_model="models:/action-phrase/1")
     assert _rows(tmp_path / "out.jsonl") == _rows(tmp_path / "explicit.jsonl")
+
+
+def test_a_resumed_run_checks_the_multilingual_models(routed_store: str, tmp_path: Path) -> None:
+    from pipelines.annotate.state import partial_paths
+    from pipelines.errors import UnclauseError
+
+    class Stop(Exception):
+        pass
+
+    def stop(progress: Any) -> None:
+        if progress.batches == 2:
+            raise Stop
+
+    infile = _write(tmp_path / "in.jsonl", [ENGLISH, FR, ZH, ENGLISH[:2]])
+    full = tmp_path / "full.jsonl"
+    annotate(infile, full, batch_size=len(FR))
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(Stop):
+        annotate(infile, out, batch_size=len(FR), on_batch=stop)
+    state_path = partial_paths(out)[1]
+    state = json.loads(state_path.read_text("utf-8"))
+    assert state["late_models"]["type"]["uri"] == MULTI[0]
+    assert state["late_models"]["phrase"]["version"] == "1"
+    changed = json.loads(json.dumps(state))
+    changed["late_models"]["phrase"]["version"] = "0"  # as if the champion had moved meanwhile
+    state_path.write_text(json.dumps(changed), "utf-8")
+    with pytest.raises(UnclauseError, match="models for the other languages changed"):
+        annotate(infile, out, batch_size=len(FR), resume=True)
+    state_path.write_text(json.dumps(state), "utf-8")
+    annotate(infile, out, batch_size=len(FR), resume=True)
+    assert out.read_bytes() == full.read_bytes()

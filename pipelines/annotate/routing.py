@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -80,6 +81,12 @@ class ModelRouter:
 
     def _same(self, other: Models) -> bool:
         return other.type is self.english.type and other.phrase is self.english.phrase
+
+    def other_identity(self) -> dict[str, Any] | None:
+        """What resuming must not change about the other languages' models, once loaded."""
+        if self._other is None:
+            return None
+        return {"type": self._other.type.identity(), "phrase": self._other.phrase.identity()}
 
     def other_models(self) -> Models:
         """The models for the five other languages, loaded (or given up on) once."""

@@ -257,6 +257,8 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
         try:
             for batch in iter_batches(stream, batch_size):
                 rows = annotate_units(batch, models, review_threshold, keep_proba, lang)
+                if isinstance(models, ModelRouter) and (late := models.other_identity()):
+                    state.check_late_models(late, partial)
                 data = "".join(dumps(r) + "\n" for r in rows).encode("utf-8")
                 fh.write(data)
                 fh.flush()

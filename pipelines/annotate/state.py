@@ -42,6 +42,19 @@ class RunState:
     phrases: int = 0
     batches: int = 0
     skipped: list[list[Any]] = field(default_factory=list)
+    #: identities of the models loaded on first need (the multilingual ones,
+    #: ``pipelines.annotate.routing``): a resumed run that loads them checks they are the same
+    late_models: dict[str, Any] = field(default_factory=dict)
+
+    def check_late_models(self, loaded: dict[str, Any], partial: Path) -> None:
+        """Record ``loaded`` the first time; refuse to go on if it differs from the record."""
+        if not self.late_models:
+            self.late_models = loaded
+        elif self.late_models != loaded:
+            raise UnclauseError(f"cannot resume {partial}: the models for the other languages "
+                                f"changed (was {self.late_models!r}, now {loaded!r})",
+                                "pass --restart to start over, or pin the versions with "
+                                "--model / --phrase-model")
 
     def settings(self) -> dict[str, Any]:
         return {"version": self.version, "input": self.input, "input_kind": self.input_kind,
