@@ -36,7 +36,7 @@ TASKS    ?= clause-type action-phrase
 FAMILIES ?= rules linear crf
 GENERAL_FAMILIES ?= linear crf
 GENERAL_EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(GENERAL_FAMILIES),general:task=$(t):model=$(f))) \
-                       general:model=linear:decode=viterbi
+                       general:model=linear:decode=viterbi general:model=linear:augment.fraction=0.3
 EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):model=$(f))) \
                $(GENERAL_EXPERIMENTS)
 DEBUG_EXPERIMENTS ?= debug

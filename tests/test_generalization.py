@@ -87,7 +87,7 @@ def test_report_table_is_generated_from_runs(runs: dict[str, Any], workspace: Pa
     results, selection, ablations = generalization_tables(include_debug=True)
     assert "in-domain test" in set(results["set"])
     labels = set(results["configuration"].str.replace(" (@champion)", "", regex=False))
-    assert {"linear · clause by clause · augmented",
+    assert {"linear · clause by clause · augmented ×0.5",
             "linear + viterbi · sequence · plain"} <= labels
     row = results[(results["set"] == "in-domain test")
                   & results["configuration"].str.startswith("linear · clause by clause")].iloc[0]

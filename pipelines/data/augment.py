@@ -232,15 +232,19 @@ def headings(rows: list[Row], rng: random.Random) -> list[Row] | None:
         return None
     out = [dict(r) for r in rows]
     picks = sorted(rng.sample(op, min(len(op), rng.randint(1, 3))))
-    style = rng.choice(("roman", "letter", "numbered", "word", "roman_word"))
+    style = rng.choice(("roman", "letter", "numbered", "word", "roman_word", "roman_title"))
     for k in range(len(picks) - 1, -1, -1):  # from the end, so earlier indices stay valid
         i = picks[k]
-        words = [w.strip(",;.:()“”\"") for w in rows[i]["text"].split()[2:7]]
-        words = [w for w in words if w.isalpha() and len(w) > 3][: rng.randint(1, 3)] or ["General"]
-        title = _upper_first(" ".join(words).lower())
+        words = [w.strip(",;.:()“”\"") for w in rows[i]["text"].split()[2:30]]
+        words = [w for w in words if w.isalpha() and len(w) > 3]
+        short = words[: rng.randint(1, 3)] or ["General"]
+        title = _upper_first(" ".join(short).lower())
+        # a long title, as GA parts have them: "II Implementation of the Agreement on …"
+        long_title = _upper_first(" ".join(words[: rng.randint(4, 14)]) or title)
         text = {"roman": _ROMANS[k % 8], "letter": _LETTERS[k % 8] + rng.choice((".", "")),
                 "numbered": f"{k + 1}. {title}", "word": title,
-                "roman_word": f"{_ROMANS[k % 8]}. {title.upper()}"}[style]
+                "roman_word": f"{_ROMANS[k % 8]}. {title.upper()}",
+                "roman_title": f"{_ROMANS[k % 8]}{rng.choice(('', '.'))} {long_title}"}[style]
         out.insert(i, _other(rows[i], text))
     return out
 

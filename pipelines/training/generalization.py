@@ -43,7 +43,8 @@ def _runs(experiment: str, include_debug: bool = False) -> pd.DataFrame:
         if col not in runs:
             runs[col] = None
     runs["decode"] = runs["params.decode"].fillna("none")
-    runs["augmented"] = pd.to_numeric(runs["params.augment.fraction"], errors="coerce").fillna(0) > 0
+    # the share of training documents copied and transformed (0: plain)
+    runs["augmented"] = pd.to_numeric(runs["params.augment.fraction"], errors="coerce").fillna(0.0)
     runs["ablation"] = [_ablation(r) for _, r in runs.iterrows()]
     return runs
 
@@ -55,11 +56,12 @@ def _ablation(run: pd.Series) -> str:
     return " ".join(f"-{name}" for name in sorted(off))
 
 
-def _label(family: str, decode: str, augmented: bool, ablation: str) -> str:
+def _label(family: str, decode: str, augmented: float, ablation: str) -> str:
     seq = family == "crf" or decode == "viterbi"
     parts = [family + (" + viterbi" if decode == "viterbi" else ""),
              "sequence" if seq else "clause by clause",
-             ("augmented" + (f" {ablation}" if ablation else "")) if augmented else "plain"]
+             (f"augmented ×{augmented:g}" + (f" {ablation}" if ablation else "")) if augmented
+             else "plain"]
     return " · ".join(parts)
 
 
@@ -171,7 +173,7 @@ def ablation_table(types: pd.DataFrame) -> pd.DataFrame:
             continue
         for (augmented, ablation), group in fam.groupby(["augmented", "ablation"], sort=True):
             run = group.iloc[0]
-            row = {"family": family,
+            row = {"family": family, "fraction": augmented,
                    "transformations": ("all" if not ablation else "all but " + ", ".join(
                        name.lstrip("-") for name in ablation.split()))
                    if augmented else "none",
