@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 #: the registered-model name suffix of the six-language models (configs/experiment/multilingual.yaml)
 MULTILINGUAL_SUFFIX = "-multilingual"
 #: what registers the multilingual models, for the fallback warning
-REGISTER_MULTILINGUAL = ("`make run` (or `make data-multi` then `unclause run multilingual "
-                         "task={task} data.path=data/processed/clauses-multi --register`)")
+REGISTER_MULTILINGUAL = ("`make run` (or `make data-multi`, then `unclause run multilingual "
+                         "task={task} data.path=data/processed/clauses-multi --register`{more})")
 
 
 def multilingual_uri(uri: str, default: str) -> str | None:
@@ -92,15 +92,27 @@ class ModelRouter:
         """The models for the five other languages, loaded (or given up on) once."""
         if self._other is None:
             store = connect()
+            missing: list[str] = []
             self._other = Models(
-                type=self._load(self.type_uri, "clause-type", self.english.type, store),
-                phrase=self._load(self.phrase_uri, "action-phrase", self.english.phrase, store))
+                type=self._load(self.type_uri, "clause-type", self.english.type, store, missing),
+                phrase=self._load(self.phrase_uri, "action-phrase", self.english.phrase, store,
+                                  missing))
+            if missing:
+                tasks = [m.removeprefix("models:/").split("-multilingual")[0] for m in missing]
+                log.warning("%s not registered: documents in French, Spanish, Russian, Chinese and "
+                            "Arabic are annotated by the English champions (their action phrases "
+                            "are mostly wrong outside English); register the multilingual models "
+                            "with %s", " and ".join(missing) + (" are" if len(missing) > 1 else
+                                                                " is"),
+                            REGISTER_MULTILINGUAL.format(task=tasks[0], more="".join(
+                                f", and the same with task={t}" for t in tasks[1:])))
             log.debug("models for fr es ru zh ar: %s", self._other.version_label)
             gc.freeze()  # as load_models does: keep the collector off the new vocabularies
         return self._other
 
     @staticmethod
-    def _load(uri: str | None, task: str, english: LoadedModel, store: str) -> LoadedModel:
+    def _load(uri: str | None, task: str, english: LoadedModel, store: str,
+              missing: list[str]) -> LoadedModel:
         if uri is None:
             return english
         try:
@@ -108,10 +120,7 @@ class ModelRouter:
         except TrackingError:
             raise  # an unreachable store is not a missing model
         except UnclauseError:
-            log.warning("%s is not registered: documents in French, Spanish, Russian, Chinese "
-                        "and Arabic get the English %s model %s (its action phrases are mostly "
-                        "wrong outside English); register the multilingual one with %s",
-                        uri, task, english.label, REGISTER_MULTILINGUAL.format(task=task))
+            missing.append(uri)
             return english
 
     def predict(self, frame: pd.DataFrame, languages: list[str | None]
