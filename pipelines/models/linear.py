@@ -15,11 +15,13 @@ behind. Openings the training split settles (``pipelines.models.phrase_lexicon``
 scoring. The output is the exact substring of the text with its offsets; the classifier options
 (svm, calibrate) apply to clause-type only.
 
-State: the action-phrase ranker is saved as plain arrays and a JSON vocabulary
-(:class:`pipelines.models.sparse_scorer.SparseScorer`: loads without scikit-learn, runs nothing);
-the clause-type pipeline with skops, whose loader reconstructs only the types in
-:data:`SKOPS_TYPES` (the classes these pipelines are made of) and refuses a file naming any
-other. scikit-learn is imported only to fit and to load a clause-type pipeline.
+State: the action-phrase ranker, and the clause-type classifier in its default set-up (logistic
+regression over the opening/context feature dicts), are saved as plain arrays and a JSON
+vocabulary (:class:`pipelines.models.sparse_scorer.SparseScorer`: loads in milliseconds without
+scikit-learn, runs nothing, predicts bitwise as the fitted pipeline). Other clause-type set-ups
+(TF-IDF blocks, svm, calibration) are saved with skops, whose loader reconstructs only the types
+in :data:`SKOPS_TYPES` (the classes these pipelines are made of) and refuses a file naming any
+other. scikit-learn is imported only to fit and to load such a pipeline.
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ MODEL_FILE = "linear.skops"
 STATE_FILE = "linear.json"
 #: file prefix of the action-phrase ranker (``SparseScorer``)
 PHRASE_SCORER = "linear_phrase"
+#: file prefix of the clause-type classifier when it is a plain logistic regression over the
+#: opening/context features (``SparseScorer``, multinomial); other set-ups stay in skops
+TYPE_SCORER = "linear_type"
 #: the types beyond skops' own defaults (scikit-learn estimators, numpy, scipy) that
 #: ``linear.skops`` may name: the classes of the clause-type pipelines for every classifier
 #: option. A file naming anything else is refused before it is read.
@@ -148,7 +153,8 @@ class LinearModel(ClauseModel[LinearConfig]):
 
     def __init__(self, config: LinearConfig, task: str, seed: int = 13) -> None:
         super().__init__(config, task, seed)
-        self.pipeline: Pipeline | None = None  # clause-type
+        self.pipeline: Pipeline | None = None  # clause-type, when arrays cannot hold it
+        self.type_scorer: SparseScorer | None = None  # clause-type as arrays
         self.scorer: SparseScorer | None = None  # action-phrase
         self.verbs: frozenset[str] = frozenset()
         self.stops: frozenset[str] = frozenset()
@@ -217,9 +223,25 @@ class LinearModel(ClauseModel[LinearConfig]):
             keep = train["type"].isin(self.labels).to_numpy()
             inputs = self._type_inputs(train)[keep]
             self.pipeline = self._type_pipeline().fit(inputs, train["type"].to_numpy()[keep])
+            self.type_scorer = self._as_scorer(self.pipeline)
+            if self.type_scorer is not None:
+                # predict as a loaded model will: the same arrays, the same operations
+                self.pipeline = None
         else:
             self._fit_phrases(train)
         return self
+
+    def _as_scorer(self, pipeline: Pipeline) -> SparseScorer | None:
+        """The fitted clause-type pipeline as arrays, when it is a plain multinomial logistic
+        regression over the feature dicts alone (the default set-up); else None."""
+        from sklearn.linear_model import LogisticRegression
+
+        blocks = pipeline[0].transformers_
+        clf = pipeline[-1]
+        if ([name for name, _, _ in blocks if name != "remainder"] != ["feats"]
+                or type(clf) is not LogisticRegression or len(clf.classes_) < 3):
+            return None
+        return SparseScorer.from_multinomial(list(blocks[0][1].feature_names_), clf)
 
     def _fit_phrases(self, train: pd.DataFrame) -> None:
         rows: list[list[str]] = []
@@ -257,7 +279,7 @@ class LinearModel(ClauseModel[LinearConfig]):
     # ------------------------------------------------------------------ predict
 
     def _predict(self, clauses: pd.DataFrame) -> pd.DataFrame:
-        if self.pipeline is None and self.scorer is None:
+        if self.pipeline is None and self.scorer is None and self.type_scorer is None:
             raise RuntimeError("LinearModel.predict called before fit or load")
         if self.task == "clause-type":
             return self._predict_types(clauses)
@@ -266,6 +288,15 @@ class LinearModel(ClauseModel[LinearConfig]):
     def _predict_types(self, clauses: pd.DataFrame) -> pd.DataFrame:
         order = document_positions(clauses)
         proba = np.zeros((len(clauses), len(self.labels)))
+        if self.type_scorer is not None:
+            classes = list(self.type_scorer.classes or ())
+            if order:
+                feats_on = {"opening", "context"} & set(self.cfg.features)
+                feats = document_features(clauses.iloc[order], self.verbs,
+                                          context="context" in feats_on,
+                                          opening="opening" in feats_on)
+                proba[order, :len(classes)] = self.type_scorer.proba(feats)
+            return type_frame(proba[:, :len(classes)], classes, list(self.labels), clauses.index)
         # the pipeline is set by fit() or load_state() before any prediction
         classes = [str(c) for c in self.pipeline.classes_]  # type: ignore[union-attr]  # fitted
         if order:
@@ -298,6 +329,8 @@ class LinearModel(ClauseModel[LinearConfig]):
     def save_state(self, path: Path) -> None:
         if self.scorer is not None:
             self.scorer.save(Path(path), PHRASE_SCORER)
+        elif self.type_scorer is not None:
+            self.type_scorer.save(Path(path), TYPE_SCORER)
         else:
             import skops.io as sio
 
@@ -311,6 +344,8 @@ class LinearModel(ClauseModel[LinearConfig]):
         model = cls(config, task, seed)
         if SparseScorer.exists(path, PHRASE_SCORER):
             model.scorer = SparseScorer.load(path, PHRASE_SCORER)
+        elif SparseScorer.exists(path, TYPE_SCORER):
+            model.type_scorer = SparseScorer.load(path, TYPE_SCORER)
         else:
             pipeline = load_skops(Path(path) / MODEL_FILE)
             if task == "action-phrase":  # saved before the compact format
@@ -324,14 +359,15 @@ class LinearModel(ClauseModel[LinearConfig]):
         return model
 
     def describe(self) -> dict[str, Any]:
-        if self.pipeline is None and self.scorer is None:
+        if self.pipeline is None and self.scorer is None and self.type_scorer is None:
             return {}
         out: dict[str, Any] = {"verbs": len(self.verbs)}
         if self.task == "action-phrase":
             out.update(stops=len(self.stops), known=len(self.lexicon.known),
                        trusted=len(self.lexicon.trusted))
-        if self.scorer is not None:
-            out["n_features"] = len(self.scorer.names)
+        for scorer in (self.scorer, self.type_scorer):
+            if scorer is not None:
+                out["n_features"] = len(scorer.names)
         with contextlib.suppress(AttributeError, ValueError, TypeError):
             out["n_features"] = len(self.pipeline[:-1].get_feature_names_out())  # type: ignore[index]  # None: suppressed TypeError
         return out

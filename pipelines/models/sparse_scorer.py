@@ -17,7 +17,7 @@ so they are bitwise the pipeline's ``predict_proba(rows)[:, 1]``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -67,15 +67,24 @@ def feature_matrix(vocabulary: Mapping[str, int],
 
 
 class SparseScorer:
-    """P(positive) of binary logistic regression over named binary features."""
+    """Logistic regression over named binary features, reduced to arrays.
 
-    def __init__(self, names: list[str], coef: np.ndarray, intercept: float) -> None:
-        if coef.shape != (len(names), 1):
-            raise ValueError(f"{coef.shape[0]} coefficients for {len(names)} features")
+    Binary (one coefficient column, classes 0/1): :meth:`positive` gives P(class 1).
+    Multinomial (one column per class, ``classes`` named): :meth:`proba` gives the softmax.
+    """
+
+    def __init__(self, names: list[str], coef: np.ndarray, intercept: float | Sequence[float],
+                 classes: Sequence[str] | None = None) -> None:
+        width = 1 if classes is None else len(classes)
+        if coef.shape != (len(names), width):
+            raise ValueError(f"coefficients {coef.shape} for {len(names)} features × {width}")
         self.names = names
         self.vocabulary = dict(zip(names, range(len(names)), strict=True))
         self.coef = coef
-        self.intercept = np.float64(intercept)
+        self.intercept = np.asarray(intercept, dtype=np.float64).reshape(-1)
+        if self.intercept.shape != (width,):
+            raise ValueError(f"{self.intercept.shape[0]} intercepts for {width} outputs")
+        self.classes = None if classes is None else [str(c) for c in classes]
 
     @classmethod
     def from_pipeline(cls, pipeline: Any) -> Self:
@@ -86,8 +95,16 @@ class SparseScorer:
         return cls(list(indexer.feature_names_), np.ascontiguousarray(clf.coef_.T),
                    float(clf.intercept_[0]))
 
+    @classmethod
+    def from_multinomial(cls, names: list[str], clf: Any) -> Self:
+        """From a fitted multinomial ``LogisticRegression`` (3+ classes) over ``names``."""
+        if len(clf.classes_) < 3 or clf.coef_.shape != (len(clf.classes_), len(names)):
+            raise ValueError(f"a multinomial classifier over {len(names)} features is needed")
+        return cls(names, np.ascontiguousarray(clf.coef_.T), clf.intercept_.tolist(),
+                   [str(c) for c in clf.classes_])
+
     def positive(self, rows: list[list[str]]) -> np.ndarray:
-        """P(class 1) for every row of feature names."""
+        """P(class 1) for every row of feature names (binary scorer)."""
         from scipy.special import expit
 
         if not rows:
@@ -95,13 +112,25 @@ class SparseScorer:
         scores = feature_matrix(self.vocabulary, rows) @ self.coef + self.intercept
         return expit(scores.reshape(-1))
 
+    def proba(self, rows: Iterable[Mapping[str, Any] | list[str]]) -> np.ndarray:
+        """Class probabilities, one column per ``classes`` (multinomial scorer): the softmax
+        of the decision function, computed in the order scikit-learn computes it."""
+        scores = np.asarray(feature_matrix(self.vocabulary, rows) @ self.coef) + self.intercept
+        scores -= scores.max(axis=1).reshape((-1, 1))
+        np.exp(scores, scores)
+        scores /= scores.sum(axis=1).reshape((-1, 1))
+        return scores
+
     def save(self, folder: Path, prefix: str) -> None:
         folder = Path(folder)
         (folder / f"{prefix}.features.json").write_text(json.dumps(self.names), encoding="utf-8")
         np.save(folder / f"{prefix}.coef.npy", np.asarray(self.coef, dtype=np.float64),
                 allow_pickle=False)
-        meta = {"format": FORMAT, "n_features": len(self.names),
-                "intercept": float(self.intercept)}
+        meta: dict[str, Any] = {"format": FORMAT, "n_features": len(self.names)}
+        if self.classes is None:
+            meta["intercept"] = float(self.intercept[0])
+        else:
+            meta.update(intercept=self.intercept.tolist(), classes=self.classes)
         (folder / f"{prefix}.json").write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
@@ -117,11 +146,13 @@ class SparseScorer:
             coef = np.load(folder / f"{prefix}.coef.npy", mmap_mode="r", allow_pickle=False)
             if meta.get("format") != FORMAT:
                 raise ValueError(f"format {meta.get('format')}, expected {FORMAT}")
+            classes = meta.get("classes")
             if (not isinstance(names, list) or len(names) != meta["n_features"]
                     or not all(n.__class__ is str for n in names)
-                    or coef.dtype != np.float64 or coef.ndim != 2):
+                    or coef.dtype != np.float64 or coef.ndim != 2
+                    or (classes is not None and not all(c.__class__ is str for c in classes))):
                 raise ValueError("feature names and coefficients do not match")
-            return cls(names, coef, float(meta["intercept"]))
+            return cls(names, coef, meta["intercept"], classes)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UnclauseError(f"{folder} holds a broken {prefix} scorer ({exc})",
                                 "retrain the model, or load one saved by unclause") from None

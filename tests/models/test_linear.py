@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pipelines.config import LinearConfig
+from pipelines.data.order import document_positions
 from pipelines.models.base import load_model
 from pipelines.models.linear import LinearModel, candidate_features
 
@@ -99,9 +100,33 @@ def test_save_load_round_trip(task, type_model, phrase_model, valid_table, tmp_p
     model = type_model if task == "clause-type" else phrase_model
     loaded = load_model(model.save(tmp_path / "m"))
     assert isinstance(loaded, LinearModel)
-    # clause types in skops, the phrase ranker as plain arrays with a JSON vocabulary
-    state = "linear.skops" if task == "clause-type" else "linear_phrase.coef.npy"
+    # the default clause-type classifier and the phrase ranker: plain arrays + JSON, no skops
+    state = "linear_type.coef.npy" if task == "clause-type" else "linear_phrase.coef.npy"
     assert (tmp_path / "m" / state).exists()
+    assert not (tmp_path / "m" / "linear.skops").exists()
+    pd.testing.assert_frame_equal(model.predict(valid_table), loaded.predict(valid_table))
+
+
+def test_type_arrays_predict_bitwise_as_the_pipeline(type_model, train_table, valid_table) -> None:
+    """The array form of the default clause-type classifier gives the fitted scikit-learn
+    pipeline's probabilities bit for bit."""
+    reference = LinearModel(LinearConfig(), "clause-type")
+    reference.verbs = type_model.verbs
+    ordered = train_table.iloc[document_positions(train_table)]
+    keep = ordered["type"].isin(reference.labels).to_numpy()
+    reference.pipeline = reference._type_pipeline().fit(
+        reference._type_inputs(ordered)[keep], ordered["type"].to_numpy()[keep])
+    assert type_model.pipeline is None and type_model.type_scorer is not None
+    pd.testing.assert_frame_equal(type_model.predict(valid_table), reference.predict(valid_table),
+                                  check_exact=True)
+
+
+def test_type_pipelines_arrays_cannot_hold_stay_in_skops(train_table, valid_table, tmp_path) -> None:
+    model = LinearModel(LinearConfig(features=["opening", "context", "words"]), "clause-type")
+    model.fit(train_table)
+    assert model.type_scorer is None and model.pipeline is not None
+    loaded = load_model(model.save(tmp_path / "m"))
+    assert (tmp_path / "m" / "linear.skops").exists()
     pd.testing.assert_frame_equal(model.predict(valid_table), loaded.predict(valid_table))
 
 
