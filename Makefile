@@ -41,7 +41,7 @@ EXPERIMENTS ?= $(foreach t,$(TASKS),$(foreach f,$(FAMILIES),default:task=$(t):mo
                $(GENERAL_EXPERIMENTS)
 DEBUG_EXPERIMENTS ?= debug
 
-.PHONY: help venv data data-multi multilingual-models multilingual run experiments compare test test-fast lint bench serve notebooks test-labelstudio ui full-transformer system-deps clean
+.PHONY: help venv data data-multi multilingual-models multilingual run experiments compare test test-fast lint bench serve notebooks test-labelstudio ui full-transformer system-deps clean readme-tables
 
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -90,7 +90,8 @@ run: $(STAMP) ## main job: build data, run + register the default experiments an
 	$(MAKE) --no-print-directory experiments
 	$(MAKE) --no-print-directory multilingual-models
 	$(UNCLAUSE) compare
-	$(UNCLAUSE) report generalization
+	@mkdir -p reports
+	$(UNCLAUSE) report generalization --readme reports/generalization.md
 	$(UNCLAUSE) evaluate models:/clause-type@champion models:/action-phrase@champion \
 	  --data $(DATA)/test.parquet --out reports/champions
 	@echo ""
@@ -122,6 +123,9 @@ multilingual: $(STAMP) ## six languages: data-multi, the registered multilingual
 
 full-transformer: $(STAMP) $(DATA)/_manifest.json ## the transformer experiment at full size (slow on CPU)
 	$(UNCLAUSE) run full --register
+
+readme-tables: $(STAMP) ## refresh the generated tables committed in experiments/README.md from the MLflow runs
+	$(UNCLAUSE) report generalization --readme experiments/README.md
 
 compare: $(STAMP) ## comparison table of the latest runs
 	$(UNCLAUSE) compare
