@@ -39,7 +39,13 @@ Rules for the ambiguous cases (see also the tests):
   ``, ; . :``, starts a paragraph (old Security Council typescript);
 * after a line ending in ".", ";", "!" or "?" a line starting in upper case starts a clause
   (unless the line ended in an abbreviation such as "No."); after a comma, so does a line
-  opening with a participle, adjective or operative verb ("Recalling", "Deeply", "Decides").
+  opening with a participle, adjective or operative verb ("Recalling", "Deeply", "Decides");
+  a footnote reference digit after the final punctuation ("of 3 May 1975, 41", "farms,1")
+  does not hide that punctuation;
+* after a masthead or title line (mixed case, every word capitalised but small link words)
+  a short unpunctuated line starting in upper case is a clause of its own ("Sixth meeting");
+  an ALL-CAPS title line continues on the next ALL-CAPS line when that opens with a link
+  word ("RECOMMENDATION NO. 36" + "CONCERNING THE …").
 
 ``segment(text, paginated=False)`` keeps number-only lines and repeated symbols (Word, HTML).
 """
@@ -301,6 +307,15 @@ def _end(s: str) -> str:
     return _strip_closers(s)[-1:].translate(_END_EQUIV)
 
 
+#: a footnote reference after a clause's final punctuation: "…, 41", "…populations,1", "…;3"
+_RE_NOTE_REF = re.compile(r"(?<=[,;.:])\s?\d{1,3}$")
+
+
+def _end_before_note(s: str) -> str:
+    """:func:`_end`, looking past a footnote reference digit ("of 3 May 1975, 41" ends in ",")."""
+    return _end(_RE_NOTE_REF.sub("", s) or s)
+
+
 def _starts_lower(s: str) -> bool:
     """First letter lower case, looking past opening quotes (not brackets: "[without
     reference to a Main Committee]" and "(continued)" are lines of their own)."""
@@ -482,8 +497,11 @@ def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
         return True
     if prev.endswith("]") and para.head.startswith("["):  # "[on the report of … (A/99/1)]"
         return True
-    end = _end(prev)
+    end = _end_before_note(prev)
     short = width is None or len(prev) < 0.6 * width
+    title = _title_break(prev, line, width is None or len(line) < 0.6 * width)
+    if title is not None:
+        return title
     lower = _starts_lower(line)
     if end == ":":  # in hard-wrapped text "…, as follows:" + "assistance to…" is one line
         return not (lower and not short)
@@ -505,6 +523,34 @@ def _starts_clause(para: _Para, prev: str, line: str, ind: int, prev_ind: int,
         return short
     # no final punctuation: a wrapped line, or a title
     return False if continues else short
+
+
+_TITLE_LINK_WORDS = wordset("of the and to on in for at by a an")
+#: words that carry an ALL-CAPS title on to its next line ("… NO. 36" + "CONCERNING THE …")
+_TITLE_GOES_ON = wordset("concerning regarding relating on of for and to in by with")
+_RE_WORD = re.compile(r"[^\W\d_]+")
+_FINAL_OR_COMMA = (".", ",", ";", ":", "!", "?")
+
+
+def _is_heading(line: str) -> bool:
+    """A mixed-case line of three words or more, all capitalised but for small link words, without
+    final punctuation: a masthead or title line ("Conference of the Parties to the Convention …")."""
+    words = _RE_WORD.findall(line)
+    return (len(words) >= 3 and not line.isupper() and _end(line) not in _FINAL_OR_COMMA + ("-",)
+            and all(w[0].isupper() or w in _TITLE_LINK_WORDS for w in words))
+
+
+def _title_break(prev: str, line: str, short: bool) -> bool | None:
+    """Between two lines of a title or masthead: True (a new clause), False (the title goes on)
+    or None (not such lines). A short unpunctuated line starting in upper case after a heading
+    line is the next masthead line ("… of Pollinators" + "Sixth meeting"); an ALL-CAPS line
+    opening with a link word continues an ALL-CAPS title ("… NO. 36" + "CONCERNING THE …")."""
+    if prev.isupper() and line.isupper() and _end(prev) not in _FINAL_OR_COMMA:
+        return False if line.split(None, 1)[0].lower() in _TITLE_GOES_ON else None
+    if (short and _is_heading(prev) and line[:1].isupper()
+            and _end(line) not in _FINAL_OR_COMMA):
+        return True
+    return None
 
 
 def _subitem_kind(line: str) -> str:

@@ -6,7 +6,8 @@ phrase starts) read numbering here, so they agree on where the words of a clause
 
 Recognised, up to two levels ("1. (b) Takes note"): ``1.`` ``12)`` ``2.1`` ``2 .`` ``(1)``
 ``(a)`` ``(iv)`` ``(1a)`` ``1a)`` ``a)`` ``A.`` ``IV.``, and bare digits before a capitalised word
-("1 Decides", as OCR text drops the period). In the other UN languages also ``1 -`` (Arabic),
+("1 Decides", as OCR text drops the period) or digits and a comma ("4, Decides", an OCR
+slip). In the other UN languages also ``1 -`` (Arabic),
 ``а)`` (Cyrillic), ``(أ)`` and ``’1‘`` (Arabic sub-items), ``(一)``, ``（十二）`` and ``一、``
 (Chinese). Bullets, opening quotes, Markdown emphasis and
 leading OCR debris are skipped. Dates and years are not numbers ("22 November 2017",
@@ -29,7 +30,7 @@ _HAN_NUMERAL = r"[一二三四五六七八九十]{1,3}"
 _NUM_RE = re.compile(
     r"(?:[(（]\s*(?P<pn>\d{1,3}[a-z]?|[A-Za-z]{1,2}|" + _ROMAN  # (a) (1) (ii) (1a)
     + r"|[\u0621-\u064a]{1,2}|" + _HAN_NUMERAL + r")\s*[)）]"         # (أ) (一) （十二）
-    r"|(?P<dn>\d{1,3}(?:\.\d{1,3})*)(?:\s?[.)]|\s?-(?=\s+\D|$)|(?=\s))"  # 1. 1) 1.2 2 . "1 Decides" 1 -
+    r"|(?P<dn>\d{1,3}(?:\.\d{1,3})*)(?:\s?[.)]|\s?-(?=\s+\D|$)|,?(?=\s))"  # 1. 1) 1.2 2 . "1 Decides" 1 -
     r"|(?P<an>\d{1,3}[a-z])\)"                                          # 1a)
     r"|(?P<qn>\d{1,2})‘"                                                # ’1‘ (Arabic (i); ’ is lead)
     r"|(?P<hn>" + _HAN_NUMERAL + r")[、.]"                               # 一、 一.
@@ -83,7 +84,8 @@ def parse_numbering(text: str) -> Numbering:
         val = (m.group("pn") or m.group("dn") or m.group("an") or m.group("qn")
                or m.group("hn") or m.group("ln"))
         if m.group("dn") and m.group()[-1] not in ".)-":
-            # bare digits: "1 Decides" is numbered, "2030 Agenda" and "22 November" are not
+            # bare digits or an OCR comma: "1 Decides", "4, Decides" are numbered,
+            # "2030 Agenda", "22 November" and "1, 2 and 3" are not
             after = text[m.end():m.end() + 16].lstrip()
             if len(val.split(".")[0]) > 2 or not after[:1].isupper() or MONTH_RE.match(after):
                 break

@@ -459,3 +459,43 @@ def test_seed_document_segments_sensibly() -> None:
     assert any("resolution 2354 (2017)" in c for c in clauses)
     assert "Distr.: General" in clauses and "Original: Russian" in clauses
     assert any(c.startswith("1. Express comprehensive support for") for c in clauses)
+
+
+# --------------------------------------------------------------------------- challenge-kind rules
+
+
+_WRAPPED_NOTES = [
+    "Having examined the memorandum of the Harbour Board on the state of the",
+    "quays of the old port and on the cost of their repair, of 9 April 1962, 17",
+    "Considering that the quays of the old port are unsafe for the larger",
+    "vessels and that the Board has no funds of its own for their repair,3",
+    "Taking note of the estimate prepared by the engineers of the Board in",
+    "consultation with the shipping companies that call at the port,",
+]
+
+
+def test_footnote_digit_after_the_comma_ends_the_clause() -> None:
+    out = segment("\n".join(_WRAPPED_NOTES))
+    assert out == [" ".join(_WRAPPED_NOTES[0:2]), " ".join(_WRAPPED_NOTES[2:4]),
+                   " ".join(_WRAPPED_NOTES[4:6])]
+
+
+def test_masthead_heading_line_does_not_swallow_the_next_line() -> None:
+    lines = ["Assembly of the Signatories to the Agreement on Mountain Glaciers",
+             "Third session",
+             "Valmora, 2–5 June 2025",
+             "",
+             "The Assembly,",
+             "Noting that the glaciers of the northern range have lost a third of their mass",
+             "since the first survey and that the loss is accelerating in every valley,",
+             "Noting also that the survey stations in the southern range remain unstaffed and",
+             "that their records for the past two years are incomplete and unreliable,"]
+    out = segment("\n".join(lines))
+    assert out[:3] == lines[:3]
+    assert len(out) == 6
+
+
+def test_all_caps_title_continued_by_a_link_word_is_one_clause() -> None:
+    text = "RECOMMENDATION NO. 71\nON THE TEACHING OF SWIMMING IN COASTAL SCHOOLS\n\nThe Conference,\n"
+    assert segment(text) == ["RECOMMENDATION NO. 71 ON THE TEACHING OF SWIMMING IN COASTAL SCHOOLS",
+                             "The Conference,"]

@@ -69,3 +69,12 @@ def test_split_number_keeps_the_text(text: str) -> None:
     if marker is not None:
         assert marker in text[:found.end]
     assert not rest[:1].isspace()
+
+
+@pytest.mark.parametrize(("text", "marker"), [
+    ("7, Urges the parties to refrain", "7,"), ("12, Requests the Registrar", "12,"),
+    ("3, 4 and 5 of the annex", None), ("1999, Decides", None), ("14, March was", None)])
+def test_ocr_comma_after_the_number_is_numbering(text: str, marker: str | None) -> None:
+    assert parse_numbering(text).marker == marker
+    if marker:
+        assert split_number(text)[1].split()[0][0].isupper()
