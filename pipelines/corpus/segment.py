@@ -6,7 +6,10 @@ The pipeline, each step a pure function:
 1. :func:`pipelines.text.normalize.normalize_layout` — newlines, ligatures, odd spaces,
    control characters;
 2. pages (split on form feeds) lose their running headers and footers
-   (:func:`strip_page_furniture`); page-number lines and repeated document-symbol lines go;
+   (:func:`strip_page_furniture`); page-number lines, print lines (job numbers with a print
+   date or a page number, barcodes) and repeated document-symbol lines go; a clause cut by a
+   page break (a form feed, or a page-number line between blank lines) whose second half
+   starts in lower case is joined again, its footnotes after it (see ``_mend_page_break``);
 3. each line is cleaned of Markdown debris (:func:`clean_markup`);
 4. :func:`join_hard_wraps` decides, line by line, whether a line starts a clause or continues
    the one before (blank lines, list markers, final punctuation, indentation, line width);
@@ -153,7 +156,13 @@ _RE_PAGE_NUMBER = re.compile(
 )
 _SYMBOL = r"[A-Z]{1,6}(?:/[A-Za-z0-9.\-]{1,20}){1,8}(?:\s*\(\d{4}\))?"
 _RE_DOC_SYMBOL = re.compile(rf"^{_SYMBOL}(?:\s*[–—-]\s*{_SYMBOL})?$")
-_RE_JOB_NUMBER = re.compile(r"^(?:GE\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?$")
+_JOB = r"(?:GE\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?"
+_RE_JOB_NUMBER = re.compile(rf"^{_JOB}$")
+# Print furniture that is never content, first page included: a job number with its print date
+# ("24-21187 (E) 041224"), beside a page number ("2/3  24-21187", "24-21187 3/3"), or a barcode.
+_PAGE_NO = r"\d{1,4}(?:\s*/\s*\d{1,4})?"
+_RE_PRINT_LINE = re.compile(rf"^(?:(?:{_PAGE_NO}\s+)?{_JOB}(?:\s+\d{{6}})?(?:\s+{_PAGE_NO})?"
+                            r"|\*?\d{7,9}\*?)$")
 _RE_DIGITS = re.compile(r"\d+")
 
 
@@ -209,7 +218,7 @@ def _drop_debris(lines: list[str], seen: set[str]) -> list[str]:
         if not s:
             out.append("")
             continue
-        if is_page_number(s):
+        if is_page_number(s) or (_RE_PRINT_LINE.match(s) and not _RE_JOB_NUMBER.match(s)):
             continue
         if _is_symbol_line(s):
             norm = " ".join(s.split())
@@ -612,12 +621,69 @@ def _prepare_lines(text: str, paginated: bool = True) -> list[str]:
     seen_symbols: set[str] = set()
     for page in pages:
         page_lines = _markdown_blocks(page)
-        if paginated:
-            page_lines = _drop_debris(page_lines, seen_symbols)
+        if not paginated:
+            lines.extend(page_lines)
+            continue
+        # a page-number line alone also marks a page break (OCR text without form feeds)
+        for n, chunk in enumerate(_split_at_page_numbers(page_lines)):
+            chunk = _drop_debris(chunk, seen_symbols)
+            if len(pages) > 1 and n == 0:
+                chunk = _trim_blank(chunk)
+            lines.extend(_mend_page_break(lines, chunk) if lines else chunk)
         if len(pages) > 1:
-            page_lines = _trim_blank(page_lines)
-        lines.extend(page_lines)
+            lines = _trim_blank(lines)
     return lines
+
+
+def _split_at_page_numbers(lines: list[str]) -> list[list[str]]:
+    """Lines cut at each page-number line that stands between blank lines (the line goes)."""
+    chunks: list[list[str]] = [[]]
+    for i, line in enumerate(lines):
+        if (is_page_number(line) and 0 < i < len(lines) - 1
+                and not lines[i - 1].strip() and not lines[i + 1].strip()):
+            chunks.append([])
+        else:
+            chunks[-1].append(line)
+    return chunks
+
+
+#: a footnote at a page bottom: "12 Ibid.", "1 See CPP/COP/4/DEC/2."
+_RE_FOOTNOTE = re.compile(r"^\d{1,3}\s+\S")
+_BREAK_FURNITURE = 3  # lines of running title or symbol that may open a continued page
+
+
+def _mend_page_break(lines: list[str], page: list[str]) -> list[str]:
+    """The lines of ``page``, to follow ``lines``; a clause cut by the page break is joined up.
+
+    When the last line of text before the break (footnotes at the page bottom set aside) has
+    no final punctuation and one of the first lines of the next page starts in lower case, the
+    short lines before it (a running title, a symbol) go and the clause's second half (up to
+    final punctuation, a blank line, a list marker or an opening word after a comma) moves up
+    to its first, ahead of the footnotes, which follow it. ``lines`` loses what moves.
+    """
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    body_end = end
+    while body_end and (not lines[body_end - 1].strip() or _RE_FOOTNOTE.match(lines[body_end - 1])):
+        body_end -= 1
+    if body_end == end or lines[body_end].strip():  # footnotes must stand after a blank line
+        body_end = end
+    if not body_end or _end(lines[body_end - 1].strip()) in (".", ";", ":", "!", "?"):
+        return page
+    heads = [i for i, ln in enumerate(page) if ln.strip()][:_BREAK_FURNITURE]
+    first = next((i for i in heads if _starts_lower(page[i].strip())), None)
+    if first is None or any(len(page[i].strip()) > 80 for i in heads if i < first):
+        return page
+    stop = first + 1  # the second half ends at final punctuation, a blank line or a new clause
+    while (stop < len(page) and page[stop].strip()
+           and _end(page[stop - 1].strip()) not in (".", ";", ":", "!", "?")
+           and not _RE_MARKER.match(page[stop].strip())
+           and not (_end(page[stop - 1].strip()) == "," and _OPENER_RE.match(page[stop].strip()))):
+        stop += 1
+    moved = lines[body_end:]
+    del lines[body_end:]
+    return page[first:stop] + moved + ([""] if moved else []) + page[stop:]
 
 
 def _markdown_blocks(page: list[str]) -> list[str]:

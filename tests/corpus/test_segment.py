@@ -499,3 +499,35 @@ def test_all_caps_title_continued_by_a_link_word_is_one_clause() -> None:
     text = "RECOMMENDATION NO. 71\nON THE TEACHING OF SWIMMING IN COASTAL SCHOOLS\n\nThe Conference,\n"
     assert segment(text) == ["RECOMMENDATION NO. 71 ON THE TEACHING OF SWIMMING IN COASTAL SCHOOLS",
                              "The Conference,"]
+
+
+def test_clause_cut_by_a_page_number_line_is_joined_again() -> None:
+    text = ("Invites the riparian States to open the sluice gates of the upper dam\n"
+            "for not less than six hours a day\n\n27\n\n"
+            "and to inform the Commission of every closure;\n\n"
+            "Decides to remain seized of the question.\n")
+    assert segment(text) == [
+        "Invites the riparian States to open the sluice gates of the upper dam for not less than "
+        "six hours a day and to inform the Commission of every closure;",
+        "Decides to remain seized of the question."]
+
+
+def test_clause_cut_by_a_form_feed_moves_ahead_of_the_footnotes() -> None:
+    text = ("Recalling its resolution 12/3 on the survey of river ferries,1\n"
+            "Noting that many of the ferries inspected by the survey teams\n\n"
+            "1 XRB/12/3.\n\n"
+            "\fRiver Transport Board: ferries\n\n"
+            "lack life jackets for their passengers,\n"
+            "1. Requests the secretariat to publish the survey;\n")
+    assert segment(text) == [
+        "Recalling its resolution 12/3 on the survey of river ferries,1",
+        "Noting that many of the ferries inspected by the survey teams lack life jackets for "
+        "their passengers,",
+        "1 XRB/12/3.",
+        "1. Requests the secretariat to publish the survey;"]
+
+
+def test_print_lines_are_never_clauses() -> None:
+    text = ("XRB/12/4\n\n31-40517 (E) 020331\n\n*3140517*\n\nThe Board,\n"
+            "\f2/2   31-40517\n\n1. Decides to meet again in 2032.\n\n31-40517 2/2\n")
+    assert segment(text) == ["XRB/12/4", "The Board,", "1. Decides to meet again in 2032."]
