@@ -175,6 +175,9 @@ def test_ctrl_c_during_data_build_exits_130_and_keeps_the_previous_build(tmp_pat
         proc = spawn("data", "build", "--source", str(fifo), "--out", str(out), "--card",
                      str(tmp_path / "card.md"), "--no-track")
         fd = wait_for_reader(fifo, proc)
+        # the pipe opens a moment before the build blocks reading it: let it get there, so
+        # the signal lands in the read the test is about
+        time.sleep(0.5)
         try:
             proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=60)
