@@ -10,19 +10,30 @@ from pipelines.tracking.registry import champion_version
 from pipelines.tracking.store import setup
 
 
-def comparison_frame(experiment: str = "unclause", last: int = 1,
-                     include_debug: bool = False) -> pd.DataFrame:
-    """Latest ``last`` finished runs per (task, run name): primary metric on val and test."""
+def finished_runs(experiment: str, include_debug: bool, tag_filter: str = "",
+                  what: str = "finished runs",
+                  hint: str = "run `make run` or `unclause run configs/experiment/NAME.yaml`",
+                  ) -> pd.DataFrame:
+    """The finished runs of ``experiment``, newest first (``tag_filter``: an extra MLflow filter
+    clause such as ``tags.purpose = 'multilingual'``); debug-size runs left out unless
+    ``include_debug``. None at all is a ``TrackingError`` naming ``what`` and ``hint``."""
     import mlflow
 
     setup(experiment)
-    runs = mlflow.search_runs(experiment_names=[experiment], filter_string="status = 'FINISHED'",
+    query = "status = 'FINISHED'" + (f" and {tag_filter}" if tag_filter else "")
+    runs = mlflow.search_runs(experiment_names=[experiment], filter_string=query,
                               order_by=["attributes.start_time DESC"])
     if runs.empty:
-        raise TrackingError(f"no finished runs in MLflow experiment '{experiment}'",
-                            "run `make run` or `unclause run configs/experiment/NAME.yaml`")
+        raise TrackingError(f"no {what} in MLflow experiment '{experiment}'", hint)
     if not include_debug and "tags.debug" in runs:
         runs = runs[runs["tags.debug"] != "True"]
+    return runs
+
+
+def comparison_frame(experiment: str = "unclause", last: int = 1,
+                     include_debug: bool = False) -> pd.DataFrame:
+    """Latest ``last`` finished runs per (task, run name): primary metric on val and test."""
+    runs = finished_runs(experiment, include_debug)
     champions = {}
     for task in runs["tags.task"].dropna().unique():
         name = next((r for r in runs.loc[runs["tags.task"] == task, "tags.registry.model_name"]
@@ -68,17 +79,9 @@ def language_frame(experiment: str = "unclause", include_debug: bool = True) -> 
     row per task and setup — the multilingual model, zero-shot from the training languages,
     and the per-language models (one run each, gathered in one row) — one column per language.
     The metric is the task's primary one (type macro-F1, phrase exact match); latest run wins."""
-    import mlflow
-
-    setup(experiment)
-    runs = mlflow.search_runs(experiment_names=[experiment],
-                              filter_string="status = 'FINISHED' and tags.purpose = 'multilingual'",
-                              order_by=["attributes.start_time DESC"])
-    if runs.empty:
-        raise TrackingError(f"no finished multilingual runs in MLflow experiment '{experiment}'",
-                            "run `unclause run multilingual` (see configs/experiment/multilingual.yaml)")
-    if not include_debug and "tags.debug" in runs:
-        runs = runs[runs["tags.debug"] != "True"]
+    runs = finished_runs(experiment, include_debug, "tags.purpose = 'multilingual'",
+                         "finished multilingual runs",
+                         "run `unclause run multilingual` (see configs/experiment/multilingual.yaml)")
     cells: dict[tuple[str, str], dict[str, float]] = {}
     debug: dict[tuple[str, str], bool] = {}
     for _, r in runs.iterrows():
