@@ -169,6 +169,17 @@ Done in Tashkent, 4 June 2021.
 """
 
 
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A local Spark session (2 cores, 1 GB driver) for a test module, stopped after it."""
+    from pipelines.annotate.spark import local_session
+
+    session = local_session("unclause-test", cores=2, driver_memory="1g")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
 @pytest.fixture()
 def communique(tmp_path: Path) -> Path:
     """The communiqué as a plain-text document ``water_forum_communique.txt`` in tmp_path."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ if shutil.which("java") is None:
 
 from pyspark.sql import SparkSession  # noqa: E402
 
-from pipelines.annotate.spark import annotate_spark, local_session, result_type_for  # noqa: E402
+from pipelines.annotate.spark import annotate_spark, result_type_for  # noqa: E402
 from pipelines.config import DataConfig, ExperimentConfig, LinearConfig, RulesConfig  # noqa: E402
 from pipelines.data.dataset import load_clauses  # noqa: E402
 from pipelines.data.order import document_order  # noqa: E402
@@ -25,13 +24,6 @@ from pipelines.training.runner import run_experiment  # noqa: E402
 
 SCHEMA = "doc_id string, para_id long, text string"
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    session = local_session("unclause-test", cores=2, driver_memory="1g")
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _clauses(dataset: Path) -> pd.DataFrame:

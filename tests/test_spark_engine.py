@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +24,6 @@ from pyspark.sql import SparkSession  # noqa: E402
 from synthetic import make_clause_table  # noqa: E402
 
 from pipelines.annotate.run import annotate  # noqa: E402
-from pipelines.annotate.spark import local_session  # noqa: E402
 from pipelines.annotate.spark_batch import annotate_table  # noqa: E402
 from pipelines.config import CRFConfig, DataConfig, ExperimentConfig, LinearConfig  # noqa: E402
 from pipelines.errors import InputError, UnclauseError  # noqa: E402
@@ -33,13 +31,6 @@ from pipelines.training.runner import run_experiment  # noqa: E402
 
 OUTPUTS = ["type", "type_score", "action_phrase", "action_lemma", "action_span", "review"]
 
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    session = local_session("unclause-engine-test", cores=2, driver_memory="1g")
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture()

@@ -14,13 +14,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import free_port, mlflow_server, stop_group, tail
+from servers import free_port, http_server, mlflow_server, stop_group, tail
 
 from pipelines.config import DataConfig, ExperimentConfig, LinearConfig, RulesConfig
 from pipelines.errors import TrackingError
@@ -151,16 +150,9 @@ class _SickHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def sick_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SickHandler)
-    server.requests = 0  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with http_server(_SickHandler) as server:
+        server.requests = 0  # type: ignore[attr-defined]
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
     assert server.requests > 0, "the command never asked the server"  # type: ignore[attr-defined]
 
 

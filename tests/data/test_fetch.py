@@ -7,11 +7,11 @@ import hashlib
 import http.server
 import os
 import stat
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import http_server
 
 from pipelines.data.fetch import fetch_corpus
 from pipelines.errors import UnclauseError
@@ -43,14 +43,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture()
 def server() -> Iterator[str]:
     Handler.fail_first, Handler.requests = 0, 0
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with http_server(Handler) as httpd:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/archive.zip"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 class Bar:
