@@ -4,6 +4,7 @@ and the record of a dataset build."""
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import warnings
 from pathlib import Path
@@ -50,6 +51,7 @@ def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -
     content shows as one dataset version in the MLflow UI."""
     import mlflow
     from mlflow.data.pandas_dataset import from_pandas
+    from mlflow.exceptions import MlflowException
 
     table = frame[[c for c in DATASET_COLUMNS if c in frame.columns]]
     ds = from_pandas(table, source=source, name=name, digest=digest)
@@ -57,8 +59,20 @@ def log_dataset(frame: Any, name: str, digest: str, source: str, context: str) -
     # the column types show in a sample, so infer from the first rows plus one row with a
     # missing value per column (which makes that column optional), and seed the cached value
     ds.__dict__["schema"] = sample_schema(table)
-    mlflow.log_input(ds, context=context)
+    try:
+        mlflow.log_input(ds, context=context)
+    except MlflowException as exc:
+        # the store looks a dataset up, then inserts it: two runs logging the same dataset at
+        # once (a parallel sweep) race, and the loser hits the unique key. The row exists now,
+        # so the same call links to it.
+        if not _DUPLICATE_KEY.search(str(exc)):
+            raise
+        mlflow.log_input(ds, context=context)
     return ds
+
+
+#: what sqlite and PostgreSQL say when an insert lost a race on a unique key
+_DUPLICATE_KEY = re.compile(r"UNIQUE constraint failed|duplicate key value violates", re.IGNORECASE)
 
 
 def sample_schema(table: Any, rows: int = 1000) -> Any:
