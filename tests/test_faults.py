@@ -436,7 +436,9 @@ def wait_for_batches(state: Path, proc: subprocess.Popen[str], batches: int,
 def test_annotate_killed_mid_run_resumes_to_identical_output(champions: dict, tmp_path: Path,
                                                              sig: signal.Signals) -> None:
     inp = tmp_path / "in.jsonl"
-    inp.write_text(clause_lines(150), encoding="utf-8")
+    # many batches after the second: on an idle machine a run of 150 documents could finish before
+    # the signal arrived
+    inp.write_text(clause_lines(3000), encoding="utf-8")
     env = {"MLFLOW_TRACKING_URI": champions["uri"]}
     opts = ("--batch-size", "40")
     full = unclause("annotate", str(inp), "-o", str(tmp_path / "full.jsonl"), *opts, env=env)
