@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.corpus.akn import read
 from pipelines.corpus.sources import SourceItem
-from pipelines.data.align import align_documents, build_phrase_map
+from pipelines.data.align import align_documents, build_phrase_map, phrase_ceiling
 from pipelines.data.dataset import build_dataset, load_clauses
 from pipelines.errors import UnclauseError
 
@@ -72,3 +72,10 @@ def test_alignment_pairs_clauses_by_eid(tmp_path: Path) -> None:
     assert saved["languages"]["ru"]["phrases"]["просит"] == "request"
     assert saved["languages"]["ar"]["phrases"]["وإذ تلاحظ مع القلق"] == "note"
     assert phrase_map["agreement"]["fr"]["alignment_rate"] == 1.0
+
+
+def test_phrase_ceiling_is_the_best_any_phrase_map_could_do() -> None:
+    held = [("souligne", "stress"), ("souligne", "stress"), ("souligne", "emphasize"),
+            ("prie", "request"), ("prie", "request")]
+    assert phrase_ceiling(held) == 4  # "souligne" can be right only for its majority verb
+    assert phrase_ceiling(held, key=lambda lemma: "same") == 5

@@ -36,7 +36,9 @@ __all__ = [
     "phrase_keys",
     "phrase_lemma",
     "LEMMA_SYNONYMS",
+    "lemma_class",
     "lemmas_agree",
+    "normalize_translated_phrase",
     "lookup",
 ]
 
@@ -65,6 +67,13 @@ LEMMA_SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(s.split("|")) for s
 _SYNONYM_CLASS = {lemma: i for i, group in enumerate(LEMMA_SYNONYMS) for lemma in group}
 
 
+def lemma_class(lemma: str) -> str:
+    """The ``LEMMA_SYNONYMS`` set of ``lemma`` as one string ("emphasize|stress|…"), or the lemma
+    itself when it has no synonyms."""
+    group = _SYNONYM_CLASS.get(lemma)
+    return lemma if group is None else "|".join(sorted(LEMMA_SYNONYMS[group]))
+
+
 def lemmas_agree(a: str | None, b: str | None, synonyms: bool = False) -> bool:
     """Whether two lemmas are the same (or, with ``synonyms``, in one ``LEMMA_SYNONYMS`` set)."""
     if a == b:
@@ -74,7 +83,9 @@ def lemmas_agree(a: str | None, b: str | None, synonyms: bool = False) -> bool:
     return _SYNONYM_CLASS.get(a, -1) == _SYNONYM_CLASS.get(b, -2)
 
 
-def _norm(phrase: str, language: str) -> str:
+def normalize_translated_phrase(phrase: str, language: str) -> str:
+    """The map's key for a translated phrase: lower case, edge punctuation stripped, and in
+    Arabic without the optional short vowels."""
     text = normalize_phrase(phrase).lower()
     return _HARAKAT_RE.sub("", text) if language == "ar" else text
 
@@ -98,7 +109,7 @@ def learn_phrase_map(triples: Iterable[tuple[str, str, str]]) -> dict[str, Any]:
     by_phrase: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     by_key: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for language, phrase, lemma in triples:
-        norm = _norm(phrase, language)
+        norm = normalize_translated_phrase(phrase, language)
         if not norm or not lemma:
             continue
         by_phrase[language][norm][lemma] += 1
@@ -133,7 +144,7 @@ def lookup(phrase: str, language: str, phrase_map: dict[str, Any]) -> str | None
     table = phrase_map.get("languages", {}).get(language)
     if not table:
         return None
-    norm = _norm(phrase, language)
+    norm = normalize_translated_phrase(phrase, language)
     lemma = table["phrases"].get(norm)
     if lemma is not None:
         return str(lemma)

@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.text.crosslingual import (
     learn_phrase_map,
+    lemma_class,
     lemmas_agree,
     lookup,
     phrase_keys,
@@ -28,6 +29,12 @@ def test_learnt_map_takes_the_majority_lemma_per_phrase() -> None:
     assert table["phrases"]["souligne"] == "stress"
     assert table["keys"]["instamment"][0] == "urge"  # 3 of 3
     assert "prie" not in table["keys"]  # request 3, urge 1: below the precision bar
+
+
+def test_lemma_class_joins_the_synonyms_the_translations_render_alike() -> None:
+    assert lemma_class("stress") == lemma_class("emphasize") == lemma_class("underline")
+    assert lemma_class("request") == "request"
+    assert lemma_class("stress") != lemma_class("recognize")
 
 
 def test_lookup_backs_off_to_the_most_precise_word() -> None:
