@@ -24,7 +24,7 @@ cut inside a word is repaired, anything else dropped, and either way recorded in
 left outside the italics ("<i>Bearing</i> in mind") is added (``text.lemmas.complete_phrase``).
 Clauses without a phrase have ``extra["phrase_missing"]``.
 
-Identity: ``doc_id`` is the symbol on the cover page ("A/RES/79/7", "A/RES/74/255 A-B",
+Identity (``akn_metadata``): ``doc_id`` is the symbol on the cover page ("A/RES/79/7", "A/RES/74/255 A-B",
 "E/RES/2021/13"; from FRBRthis if absent), ``body`` "GA" or "ECOSOC", ``session`` "79",
 "ES-11" or the ECOSOC year, ``date`` the adoption date. A translation gets its language in the
 id ("A/RES/75/274 (fra)") and no lemmas. ``metadata`` holds short scalar fields (title,
@@ -43,6 +43,15 @@ from typing import Any
 
 from lxml import etree
 
+from pipelines.corpus.akn_metadata import document_metadata, expression_language, identity
+from pipelines.corpus.akn_text import (
+    AKN_NS,
+    DROPPED,
+    children,
+    local_name,
+    raw_text,
+    visible_text,
+)
 from pipelines.corpus.labels import SLIP_MID_WORD, SLIP_MISSING_FIRST_LETTER, check_phrase
 from pipelines.corpus.sources import SourceItem
 from pipelines.errors import InputError
@@ -56,16 +65,10 @@ from pipelines.text.phrases import normalize_phrase
 
 log = logging.getLogger(__name__)
 
-AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
 OTHER, PREAMBULAR, OPERATIVE = (ClauseType.OTHER.value, ClauseType.PREAMBULAR.value,
                                 ClauseType.OPERATIVE.value)
 
-#: Inline elements whose content never reaches clause text.
-_DROP = frozenset({"authorialNote", "img", "embeddedStructure", "noteRef", "meta"})
-#: Elements printed on their own (cover page, preface): spaces around their text.
-_SPACED = frozenset({"docNumber", "docTitle", "docType", "docDate", "docStatus", "docAuthority",
-                     "docProponent", "session", "location", "event", "docketNumber"})
 #: Document-like elements that hold coverPage/preface/preamble/mainBody/….
 _DOC_TAGS = frozenset({"statement", "doc", "documentCollection", "act", "bill", "debate",
                        "debateReport", "judgment", "amendment", "amendmentList",
@@ -79,79 +82,23 @@ _HEADING_PARTS = frozenset({"num", "heading", "subheading"})
 _EMBEDDED = f"{{{AKN_NS}}}embeddedStructure"
 #: slip reason for an italic opening that is not a verb phrase (lemmatizer finds no verb)
 SLIP_NOT_VERB = "phrase is not a verb phrase"
-_MARKER_RE = re.compile(r"^[\s\d,–\-a-z*†‡§]{0,12}$")
 _HEADING_CLASS_RE = re.compile(r"^H(?:\d+|Ch|CH|M)$")
 #: clause-final punctuation, Latin, full-width (Chinese) and Arabic
 _END_PUNCT = (",", ";", ":", ".", "!", "?", "，", "；", "：", "。", "、", "！", "？", "،", "؛", "؟")
 #: CJK ideographs: text without spaces, about two characters a word
 _CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-_SYMBOL_RE = re.compile(r"^([AE])/RES/([^/\s]+)/")
-_FRBR_RE = re.compile(r"/akn/un/[^/]+/[^/]+/(un\w*)/[^/]+/((?:ES|S)-\d+|\d+)-(\d+\w*)/")
-_COMMITTEES = {
-    "noMainCommittee": "Without reference to a Main Committee",
-    "firstCommittee": "First Committee", "secondCommittee": "Second Committee",
-    "thirdCommittee": "Third Committee", "fourthCommittee": "Fourth Committee",
-    "fifthCommittee": "Fifth Committee", "sixthCommittee": "Sixth Committee",
-    "specialPoliticalAndDecolonizationCommittee": "Fourth Committee",
-}
 
 
 # ── text ───────────────────────────────────────────────────────────────────────────────────
 
 
-_LOCAL: dict[str, str] = {}
-
-
-def _ln(el: Any) -> str:
-    """Local name of an element ('' for comments, processing instructions, entities)."""
-    tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    name = _LOCAL.get(tag)
-    if name is None:
-        name = _LOCAL[tag] = tag.rpartition("}")[2]
-    return name
-
-
 def _is_emphasis(el: Any, bold: bool = False) -> bool:
     """An italic span (the action phrase's typography), or a bold one where ``bold`` (Chinese
     resolutions print the opening phrase bold, Arabic ones bold italic)."""
-    if _ln(el) != "span":
+    if local_name(el) != "span":
         return False
     classes = el.get("class") or ""
     return "italic" in classes or (bold and "bold" in classes)
-
-
-def _collect(el: Any, out: list[str], spaced: bool) -> None:
-    if el.text:
-        out.append(el.text)
-    for child in el:
-        name = _ln(child)
-        if not name or name in _DROP:
-            pass
-        elif name == "sup" and _MARKER_RE.match("".join(child.itertext())):
-            pass  # a footnote marker repeated as plain superscript
-        elif name in ("eol", "br"):
-            out.append(" ")
-        elif spaced and name in _SPACED:
-            out.append(" ")
-            _collect(child, out, spaced)
-            out.append(" ")
-        else:
-            _collect(child, out, spaced)
-        if child.tail:
-            out.append(child.tail)
-
-
-def _text(el: Any, spaced: bool = False) -> str:
-    """Visible text of ``el``: footnotes, images, embedded structures and markers left out.
-    ``spaced`` separates the cover-page elements printed on their own (docNumber, docTitle…)."""
-    out: list[str] = []
-    _collect(el, out, spaced)
-    text = normalize_text("".join(out))
-    if spaced:
-        text = re.sub(r" ([,;:.)\]])", r"\1", text).replace("( ", "(")
-    return text
 
 
 def _has_words(text: str) -> bool:
@@ -169,10 +116,6 @@ def _n_words(text: str) -> int:
 def _looks_like_heading(text: str, max_words: int = 12) -> bool:
     """Short text without closing punctuation: a heading, not a clause."""
     return not text.endswith(_END_PUNCT) and _n_words(text) <= max_words
-
-
-def _children(el: Any) -> list[Any]:
-    return [c for c in el if isinstance(c.tag, str)]
 
 
 # ── the builder ────────────────────────────────────────────────────────────────────────────
@@ -279,8 +222,8 @@ class _Builder:
 
     def document(self, el: Any, ctx: _Ctx) -> None:
         """A statement/doc/collection: its parts in document order."""
-        for child in _children(el):
-            name = _ln(child)
+        for child in children(el):
+            name = local_name(child)
             if name == "meta" or name == "collectionBody":
                 continue
             if name == "coverPage":
@@ -294,41 +237,41 @@ class _Builder:
             elif name == "conclusions":
                 self.lines(child, ctx.but(section="conclusions"))
             elif name == "attachments":
-                for att in _children(child):
-                    for sub in _children(att):
-                        if _ln(sub) in _DOC_TAGS:
+                for att in children(child):
+                    for sub in children(att):
+                        if local_name(sub) in _DOC_TAGS:
                             self.document(sub, ctx.but(annex=True))
             elif name == "components":
-                for comp in _children(child):
-                    for sub in _children(comp):
-                        if _ln(sub) in _DOC_TAGS:
+                for comp in children(child):
+                    for sub in children(comp):
+                        if local_name(sub) in _DOC_TAGS:
                             self.document(sub, ctx.but(part=_part_name(sub)))
             else:
                 self.body(child, ctx)
 
     def lines(self, el: Any, ctx: _Ctx) -> None:
         """Cover page, preface, conclusions: each block printed on its own line is `other`."""
-        for child in _children(el):
-            if _ln(child) in _DROP:
+        for child in children(el):
+            if local_name(child) in DROPPED:
                 continue
-            self.add(_text(child, spaced=True), OTHER, ctx)
+            self.add(visible_text(child, spaced=True), OTHER, ctx)
 
     def preamble(self, el: Any, ctx: _Ctx) -> None:
-        for child in _children(el):
-            name = _ln(child)
+        for child in children(el):
+            name = local_name(child)
             if name == "formula":
-                for p in _children(child) or [child]:
-                    self.add(_text(p), OTHER, ctx)
+                for p in children(child) or [child]:
+                    self.add(visible_text(p), OTHER, ctx)
             elif name == "container":
                 self.container(child, ctx)
             elif name == "blockList":
                 self.block_list(child, ctx)
             elif name == "p":
-                text = _text(child)
+                text = visible_text(child)
                 self.add(text, OTHER if _looks_like_heading(text) else PREAMBULAR, ctx,
                          phrase=self.lead(child))
             elif name in _HEADING_PARTS:
-                self.add(_text(child), OTHER, ctx)
+                self.add(visible_text(child), OTHER, ctx)
             else:
                 self.container(child, ctx)
 
@@ -337,7 +280,7 @@ class _Builder:
         if el.find(f".//{{{AKN_NS}}}table") is not None:
             self.table(el, ctx)
             return
-        text = _text(el)
+        text = visible_text(el)
         first = _first_block(el)
         phrase = self.lead(first) if first is not None else None
         name = el.get("name") or ""
@@ -349,7 +292,7 @@ class _Builder:
 
     def block_list(self, el: Any, ctx: _Ctx) -> None:
         """A preambular list of items: joins the preambular clause it continues."""
-        text = _text(el)
+        text = visible_text(el)
         last = self.clauses[-1] if self.clauses else None
         n_items = len(el.findall(f"{{{AKN_NS}}}item"))
         if last is not None and last.type == PREAMBULAR and _has_words(text):
@@ -373,10 +316,10 @@ class _Builder:
                 self.add(" ".join(heading), OTHER, ctx, number=number)
             heading, number = [], None
 
-        for child in _children(el):
-            name = _ln(child)
+        for child in children(el):
+            name = local_name(child)
             if name in _HEADING_PARTS or (name == "p" and _is_heading_p(child)):
-                text = _text(child)
+                text = visible_text(child)
                 if text:
                     if name == "num" and not heading:
                         number = text
@@ -401,14 +344,14 @@ class _Builder:
                 self.loose_block(child, ctx)
             elif name in _DOC_TAGS:
                 self.document(child, ctx)
-            elif name not in _DROP:
+            elif name not in DROPPED:
                 self.loose_block(child, ctx)
         flush()
 
     def loose_block(self, el: Any, ctx: _Ctx) -> None:
         """Text directly in the body (not in a paragraph): an operative clause if it opens with
         an italic verb phrase, else a heading line ("XIII", a title); in annexes unlabelled."""
-        text = _text(el)
+        text = visible_text(el)
         phrase = self.lead(_first_block(el) or el)
         if phrase:
             ctype = None if ctx.annex else OPERATIVE
@@ -420,7 +363,7 @@ class _Builder:
     def cross_heading(self, el: Any, ctx: _Ctx) -> None:
         """A crossHeading in the body: preambular when it refers to the preamble or opens with
         an italic phrase ("Recalling its resolution…,"), else a heading."""
-        text = _text(el)
+        text = visible_text(el)
         phrase = self.lead(el)
         if el.get("refersTo") == "#preamble" or (phrase and not _looks_like_heading(text)):
             self.add(text, PREAMBULAR, ctx, phrase=phrase, eid=el.get("eId"))
@@ -430,7 +373,7 @@ class _Builder:
     def paragraph(self, el: Any, ctx: _Ctx) -> None:
         """An operative paragraph: number + content + its sub-items as one clause."""
         if ctx.annex and _HEADING_CLASS_RE.match(el.get("class") or ""):
-            self.add(_text(el), OTHER, ctx)
+            self.add(visible_text(el), OTHER, ctx)
             return
         if ctx.annex and (el.get("class") or "") == "FootnoteText":
             return
@@ -440,31 +383,31 @@ class _Builder:
         phrase_block: Any = None
         n_sub = 0
         embedded: list[Any] = []
-        for child in _children(el):
-            name = _ln(child)
+        for child in children(el):
+            name = local_name(child)
             if name == "num":
-                number = _text(child) or None
+                number = visible_text(child) or None
             elif name in ("heading", "subheading"):
-                (parts if parts else heads).append(_text(child))
+                (parts if parts else heads).append(visible_text(child))
             elif name in ("content", "p", "intro", "wrapUp"):
-                blocks = _children(child) if name == "content" else [child]
+                blocks = children(child) if name == "content" else [child]
                 for block in blocks:
                     if phrase_block is None and not parts:
                         phrase_block = block
-                    parts.append(_text(block))
+                    parts.append(visible_text(block))
                     if self.has_embedded:
                         embedded.extend(block.iter(_EMBEDDED))
             elif name in ("list", "blockList"):
-                text, first, count = _list_text(child)
+                text, first, count = _listvisible_text(child)
                 if phrase_block is None and not parts and first is not None:
                     phrase_block = first
                 parts.append(text)
                 n_sub += count
             elif name in ("point", "subparagraph", "item"):
-                parts.append(_point_text(child))
+                parts.append(_pointvisible_text(child))
                 n_sub += 1
-            elif name not in _DROP:
-                parts.append(_text(child))
+            elif name not in DROPPED:
+                parts.append(visible_text(child))
         body = " ".join(p for p in parts if p)
         heading = " ".join(h for h in heads if h)
         if not body:  # a heading-only paragraph: "I Our commitment"
@@ -514,7 +457,7 @@ class _Builder:
     def table(self, el: Any, ctx: _Ctx) -> None:
         """Each table row is one `other` clause: its cells' text, space separated."""
         for row in el.iter(f"{{{AKN_NS}}}tr"):
-            cells = [_text(cell) for cell in _children(row)]
+            cells = [visible_text(cell) for cell in children(row)]
             self.add(" ".join(c for c in cells if c), OTHER, ctx, extra={"table_row": True})
 
 
@@ -537,7 +480,7 @@ def _repair(phrase: str, text: str, slip: str) -> str | None:
 def _first_block(el: Any) -> Any:
     """The first text block of an element: its first ``p``/``listIntroduction``/``intro``."""
     for sub in el.iter(f"{{{AKN_NS}}}p", f"{{{AKN_NS}}}listIntroduction"):
-        if any(_ln(a) == "authorialNote" for a in sub.iterancestors()):
+        if any(local_name(a) == "authorialNote" for a in sub.iterancestors()):
             continue
         return sub
     return None
@@ -548,7 +491,7 @@ def _lead_phrase(block: Any, bold: bool = False) -> str | None:
     numbering, or the one capital letter of a "D<i>ecides</i>" slip), or ``None``."""
     if block is None:
         return None
-    kids = _children(block)
+    kids = children(block)
     if not kids or not _is_emphasis(kids[0], bold):
         return None
     lead = normalize_text(block.text or "")
@@ -557,59 +500,53 @@ def _lead_phrase(block: Any, bold: bool = False) -> str | None:
         if not ((num is not None and not rest) or re.fullmatch(r"[A-Z]", lead)):
             return None
     span = kids[0]
-    parts = [_text_raw(span)]
+    parts = [raw_text(span)]
     while not (span.tail or "").strip():  # "Noting with great" "concern": adjacent spans
         nxt = span.getnext()
         if nxt is None or not _is_emphasis(nxt, bold):
             break
-        parts.extend((span.tail or "", _text_raw(nxt)))
+        parts.extend((span.tail or "", raw_text(nxt)))
         span = nxt
     return "".join(parts)
 
 
-def _text_raw(el: Any) -> str:
-    out: list[str] = []
-    _collect(el, out, False)
-    return "".join(out)
-
-
-def _point_text(el: Any) -> str:
+def _pointvisible_text(el: Any) -> str:
     parts = []
-    for child in _children(el):
-        name = _ln(child)
+    for child in children(el):
+        name = local_name(child)
         if name in ("list", "blockList"):
-            parts.append(_list_text(child)[0])
-        elif name not in _DROP:
-            parts.append(_text(child))
+            parts.append(_listvisible_text(child)[0])
+        elif name not in DROPPED:
+            parts.append(visible_text(child))
     return " ".join(p for p in parts if p)
 
 
-def _list_text(el: Any) -> tuple[str, Any, int]:
+def _listvisible_text(el: Any) -> tuple[str, Any, int]:
     """Text of a list (intro, points, sublists, wrap-up), its first block, and its item count."""
     parts: list[str] = []
     first: Any = None
     count = 0
-    for child in _children(el):
-        name = _ln(child)
+    for child in children(el):
+        name = local_name(child)
         if name in ("intro", "listIntroduction", "wrapUp", "listWrapUp"):
             if first is None and not parts:
                 first = _first_block(child) if name == "intro" else child
-            parts.append(_text(child))
+            parts.append(visible_text(child))
         elif name in ("point", "item", "indent", "alinea"):
-            parts.append(_point_text(child))
+            parts.append(_pointvisible_text(child))
             count += 1 + sum(1 for p in child.iter(f"{{{AKN_NS}}}point") if p is not child)
         elif name in ("sublist", "list", "blockList"):
-            text, _, sub = _list_text(child)
+            text, _, sub = _listvisible_text(child)
             parts.append(text)
             count += sub
-        elif name not in _DROP:
-            parts.append(_text(child))
+        elif name not in DROPPED:
+            parts.append(visible_text(child))
     return " ".join(p for p in parts if p), first, count
 
 
 def _is_heading_p(el: Any) -> bool:
     """A ``p`` in the body hierarchy that only holds a number ("XIII") or a short title."""
-    text = _text(el)
+    text = visible_text(el)
     num, rest = split_number(text)
     return bool(text) and ((num is not None and not rest)
                            or re.fullmatch(r"[IVXLC]+\.?|[A-Z]\.?|\d+\.?", text) is not None)
@@ -622,124 +559,10 @@ def _is_formula(text: str) -> bool:
 def _part_name(el: Any) -> str | None:
     """A component's label: its preface docNumber ("A") or its name ("draft resolution")."""
     num = el.find(f"{{{AKN_NS}}}preface//{{{AKN_NS}}}docNumber")
-    if num is not None and _text(num):
-        return _text(num).rstrip(".")
+    if num is not None and visible_text(num):
+        return visible_text(num).rstrip(".")
     name = el.get("name")
     return name if name and name != "resolution" else None
-
-
-# ── identity and metadata ──────────────────────────────────────────────────────────────────
-
-
-def _find(root: Any, path: str) -> Any:
-    return root.find(path.replace("akn:", f"{{{AKN_NS}}}"))
-
-
-def _findall(root: Any, path: str) -> list[Any]:
-    return root.findall(path.replace("akn:", f"{{{AKN_NS}}}"))
-
-
-def _identity(root: Any, item: SourceItem) -> tuple[str, str | None, str | None]:
-    """doc_id (the symbol), body ("GA"/"ECOSOC") and session ("79", "ES-11", "2021")."""
-    symbol = None
-    number = _find(root, "./*/akn:coverPage//akn:docNumber")
-    if number is not None:
-        symbol = normalize_text("".join(number.itertext())) or None
-    frbr = _find(root, "./*/akn:meta/akn:identification/akn:FRBRWork/akn:FRBRthis")
-    m = _FRBR_RE.search(frbr.get("value", "")) if frbr is not None else None
-    if symbol is None and m:
-        prefix = "E" if m.group(1) == "unecosoc" else "A"
-        symbol = f"{prefix}/RES/{m.group(2)}/{m.group(3)}"
-    if symbol is None:
-        symbol = item.member.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    sm = _SYMBOL_RE.match(symbol)
-    if sm:
-        return symbol, ("GA" if sm.group(1) == "A" else "ECOSOC"), sm.group(2)
-    if m:
-        return symbol, ("ECOSOC" if m.group(1) == "unecosoc" else "GA"), m.group(2)
-    return symbol, None, None
-
-
-def _language(root: Any) -> str:
-    """The expression's language as written ("eng", "fra", "zho"); "eng" when the markup does
-    not say."""
-    lang = root.find(f".//{{{AKN_NS}}}FRBRExpression/{{{AKN_NS}}}FRBRlanguage")
-    return (lang.get("language") or "eng") if lang is not None else "eng"
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _voting(voting: Any) -> dict[str, Any]:
-    """Adoption ("adoptedWithoutVote"/"adoptedRecordedVote") and, for a recorded vote, the
-    counts (an absent count is 0). Free-text outcomes ("Adopted 133-3-0, 88th plenary
-    meeting", "Adopted by consensus") are mapped to the same vocabulary."""
-    outcome = normalize_text(voting.get("outcome") or "")
-    out: dict[str, Any] = {}
-    tally = re.match(r"Adopted (\d+)-(\d+)-(\d+)", outcome)
-    if tally or outcome == "adoptedRecordedVote":
-        out["adoption"] = "adoptedRecordedVote"
-        counts = [int(n) for n in tally.groups()] if tally else [0, 0, 0]
-        names = ("votes_for", "votes_against", "votes_abstaining")
-        out.update(zip(names, counts, strict=True))
-        keys = dict(zip(("inFavour", "against", "abstaining"), names, strict=True))
-        for count in _findall(voting, "./akn:count"):
-            key = keys.get(count.get("refersTo", "").lstrip("#"))
-            value = _int(count.get("value"))
-            if key and value is not None:
-                out[key] = value
-    elif outcome.lower().startswith(("adopted without", "adopted by consensus")):
-        out["adoption"] = "adoptedWithoutVote"
-    elif outcome:
-        out["adoption"] = outcome
-    return out
-
-
-def _metadata(root: Any, symbol: str) -> tuple[str | None, dict[str, Any]]:
-    """Adoption date and the scalar metadata of the markup."""
-    meta: dict[str, Any] = {"symbol": symbol}
-    doc = root[0] if len(root) else root
-    date = None
-    for d in _findall(doc, "./akn:meta/akn:identification/akn:FRBRWork/akn:FRBRdate"):
-        if d.get("name") == "adoption":
-            date = d.get("date")
-    if not date:
-        concl = _find(root, ".//akn:conclusions//akn:docDate")
-        date = concl.get("date") if concl is not None else None
-    title = _find(doc, "./akn:preface//akn:docTitle")
-    if title is not None and _text(title):
-        meta["title"] = _text(title)
-    for inline in _findall(doc, "./akn:coverPage//akn:inline"):
-        name = inline.get("name")
-        if name == "agenda item":
-            item_text = _text(inline)
-            meta["agenda_item"] = (re.sub(r"^Agenda items?\s*", "", item_text)
-                                   if item_text.startswith("Agenda item")
-                                   else inline.get("title") or item_text)
-        elif name == "agenda item name":
-            meta["agenda_item_name"] = _text(inline)
-    prop = _find(doc, "./akn:coverPage//akn:docProponent")
-    if prop is not None:
-        ref = (prop.get("refersTo") or "").lstrip("#")
-        if ref:
-            meta["committee"] = _COMMITTEES.get(ref, ref)
-        meta["proponent"] = _text(prop, spaced=True)
-    voting = _find(doc, "./akn:meta/akn:analysis//akn:voting")
-    if voting is not None and voting.get("outcome"):
-        meta.update(_voting(voting))
-    sdgs = sorted({int(k.get("value")) for k in _findall(doc, "./akn:meta/akn:classification/"
-                                                              "akn:keyword")
-                   if k.get("dictionary") == "SDGO" and (k.get("value") or "").isdigit()})
-    if sdgs:
-        meta["sdgs"] = sdgs
-    for step in _findall(doc, "./akn:meta/akn:workflow/akn:step"):
-        if step.get("outcome") == "draftResolution" and step.get("as"):
-            meta["draft"] = step.get("as")
-    return date, meta
 
 
 # ── entry point ────────────────────────────────────────────────────────────────────────────
@@ -758,8 +581,8 @@ def _parse(item: SourceItem) -> Any:
         raise InputError(item.name, f"not well-formed XML (line {line}: {msg})",
                          "the file is truncated or corrupt; re-download it from the source "
                          "(UNxml GAresolutions/ECOSOCresolutions)") from None
-    if _ln(root) != "akomaNtoso":
-        raise InputError(item.name, f"not an Akoma Ntoso document (root element <{_ln(root)}>)",
+    if local_name(root) != "akomaNtoso":
+        raise InputError(item.name, f"not an Akoma Ntoso document (root element <{local_name(root)}>)",
                          "pass AKN4UN XML files, or give the file an extension of its format")
     return root
 
@@ -770,10 +593,10 @@ def read(item: SourceItem) -> list[Document]:
     Raises ``InputError`` for empty, truncated/corrupt or non-Akoma-Ntoso input.
     """
     root = _parse(item)
-    doc_id, body, session = _identity(root, item)
-    lang = _language(root)
+    doc_id, body, session = identity(root, item)
+    lang = expression_language(root)
     language = language_code(lang)
-    date, meta = _metadata(root, doc_id)
+    date, meta = document_metadata(root, doc_id)
     if lang != "eng":  # a translation: keep it apart from the English document
         doc_id = f"{doc_id} ({lang})"
     meta["language"] = language or lang
@@ -782,13 +605,13 @@ def read(item: SourceItem) -> list[Document]:
     if language is None:
         builder.warnings.append(f"document language {lang!r} is none of the six UN languages: "
                                 "action lemmas left empty")
-    for top in _children(root):
-        if _ln(top) in _DOC_TAGS:
+    for top in children(root):
+        if local_name(top) in _DOC_TAGS:
             builder.document(top, _Ctx())
-        elif _ln(top) == "components":
-            for comp in _children(top):
-                for sub in _children(comp):
-                    if _ln(sub) in _DOC_TAGS:
+        elif local_name(top) == "components":
+            for comp in children(top):
+                for sub in children(comp):
+                    if local_name(sub) in _DOC_TAGS:
                         builder.document(sub, _Ctx(part=_part_name(sub)))
     if not builder.clauses:
         builder.warnings.append("no clauses found")
