@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.corpus.segment import is_page_number
+from pipelines.corpus.page_furniture import is_page_number
 from pipelines.corpus.sources import SourceItem
 from pipelines.corpus.text import document_from_text
 from pipelines.errors import InputError

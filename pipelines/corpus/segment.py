@@ -1,6 +1,7 @@
 """Plain text → clause strings: clean markup and print debris, then split into paragraphs.
 
 Every reader that ends in plain text (txt, pdf, docx, html) goes through :func:`segment`.
+Markup cleaning lives in ``corpus.markdown``, print furniture in ``corpus.page_furniture``.
 The pipeline, each step a pure function:
 
 1. :func:`pipelines.text.normalize.normalize_layout` — newlines, ligatures, odd spaces,
@@ -56,178 +57,18 @@ Rules for the ambiguous cases (see also the tests):
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
+from pipelines.corpus.markdown import markdown_blocks, park_escapes, strip_emphasis, unpark
+from pipelines.corpus.page_furniture import (
+    drop_debris,
+    split_at_page_numbers,
+    strip_page_furniture,
+)
 from pipelines.text.normalize import SOFT_HYPHEN, normalize_layout
 from pipelines.text.wordclasses import ABBREVIATIONS, CONTINUING_WORDS, wordset
 
-__all__ = [
-    "clean_markup",
-    "is_page_number",
-    "join_hard_wraps",
-    "segment",
-    "strip_page_furniture",
-]
-
-# --------------------------------------------------------------------------- markup
-
-# Escaped Markdown characters that would otherwise look like markup are parked on
-# Unicode noncharacters (removed from input by normalize_layout) and restored at the end.
-_PARKED = {"*": "\ufdd0", "_": "\ufdd1", "\\": "\ufdd2", "`": "\ufdd3", "[": "\ufdd4",
-           "]": "\ufdd5"}
-_UNPARK = str.maketrans({v: k for k, v in _PARKED.items()})
-_RE_PARKED = re.compile("[\ufdd0-\ufdd5]")
-_RE_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-_RE_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\n]{0,500}\)")
-_RE_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]"  # [text](url "title") or [text][ref]
-                      r"(?:\([^)\s]{0,500}(?:\s+\"[^\"\n]*\")?\)|\[[^\]\n]{0,50}\])")
-_RE_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]{1,500})>")
-_RE_CODE = re.compile(r"`([^`\n]{1,500})`")
-# Emphasis: content starts and ends with a non-space and holds no delimiter (inner pairs
-# go first, over up to three rounds), so each attempt stops at the next delimiter: linear.
-# "_" pairs need non-word characters outside them, so snake_case_names stay.
-_RE_STAR = re.compile(r"(?<!\*)(\*{1,3})([^\s*](?:[^*\n]{0,400}[^\s*])?)\1(?!\*)")
-_RE_UNDER = re.compile(r"(?<![\w_])(_{1,3})([^\s_](?:[^_\n]{0,400}[^\s_])?)\1(?![\w_])")
-_RE_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_RE_MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
-_RE_MD_RULE = re.compile(r"^[ \t]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|={3,})$")
-
-
-def _park_escapes(text: str) -> str:
-    """Remove Markdown backslash escapes; park the ones that would still read as markup."""
-    if "\\" not in text:
-        return text
-    return _RE_ESCAPE.sub(lambda m: _PARKED.get(m.group(1), m.group(1)), text)
-
-
-def _strip_inline(text: str) -> str:
-    """Links, images, code ticks and emphasis reduced to their visible text."""
-    if "[" in text:
-        text = _RE_IMAGE.sub("", text)
-        text = _RE_LINK.sub(r"\1", text)
-    if "<" in text:
-        text = _RE_AUTOLINK.sub(r"\1", text)
-    if "`" in text:
-        text = _RE_CODE.sub(r"\1", text)
-    return _strip_emphasis(text)
-
-
-def _strip_emphasis(text: str) -> str:
-    """``*x*``, ``**x**``, ``_x_``… → ``x`` (nested pairs too)."""
-    for _ in range(3):  # nested emphasis: **a *b* c**
-        if "*" not in text and "_" not in text:
-            break
-        new = _RE_STAR.sub(r"\2", text) if "*" in text else text
-        new = _RE_UNDER.sub(r"\2", new) if "_" in new else new
-        if new == text:
-            break
-        text = new
-    return text
-
-
-def clean_markup(text: str) -> str:
-    """Markdown emphasis, links, escapes and headings reduced to the text a reader sees.
-
-    >>> clean_markup(r"1. *Express support* for resolution [2354 \\(2017\\)](#)")
-    '1. Express support for resolution 2354 (2017)'
-    """
-    lines = []
-    for line in _park_escapes(text).split("\n"):
-        m = _RE_MD_HEADING.match(line)
-        if m:
-            line = m.group(1)
-        elif _RE_MD_RULE.match(line):
-            line = ""
-        else:
-            line = _RE_MD_QUOTE.sub("", line)
-        lines.append(_strip_inline(line))
-    out = "\n".join(lines)
-    return out.translate(_UNPARK) if _RE_PARKED.search(out) else out
-
-
-# --------------------------------------------------------------------------- debris
-
-_RE_PAGE_NUMBER = re.compile(
-    r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|\d{1,4}\s*/\s*\d{1,4}"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
-    re.IGNORECASE,
-)
-_SYMBOL = r"[A-Z]{1,6}(?:/[A-Za-z0-9.\-]{1,20}){1,8}(?:\s*\(\d{4}\))?"
-_RE_DOC_SYMBOL = re.compile(rf"^{_SYMBOL}(?:\s*[–—-]\s*{_SYMBOL})?$")
-_JOB = r"(?:GE\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?"
-_RE_JOB_NUMBER = re.compile(rf"^{_JOB}$")
-# Print furniture that is never content, first page included: a job number with its print date
-# ("24-21187 (E) 041224"), beside a page number ("2/3  24-21187", "24-21187 3/3"), or a barcode.
-_PAGE_NO = r"\d{1,4}(?:\s*/\s*\d{1,4})?"
-_RE_PRINT_LINE = re.compile(rf"^(?:(?:{_PAGE_NO}\s+)?{_JOB}(?:\s+\d{{6}})?(?:\s+{_PAGE_NO})?"
-                            r"|\*?\d{7,9}\*?)$")
-_RE_DIGITS = re.compile(r"\d+")
-
-
-def is_page_number(line: str) -> bool:
-    """A line that is only a page number: ``3``, ``- 3 -``, ``Page 3``, ``3/12``."""
-    s = line.strip()
-    return bool(s) and len(s) <= 20 and _RE_PAGE_NUMBER.match(s) is not None
-
-
-def _is_symbol_line(line: str) -> bool:
-    s = line.strip()
-    return len(s) <= 80 and (_RE_DOC_SYMBOL.match(s) is not None
-                             or _RE_JOB_NUMBER.match(s) is not None)
-
-
-def strip_page_furniture(pages: Sequence[Sequence[str]], depth: int = 2) -> list[list[str]]:
-    """Drop running headers and footers: lines repeated at the top or bottom of most pages.
-
-    A line counts as furniture when, with digits ignored ("Page 3" = "Page 4"), it is among
-    the first or last ``depth`` non-blank lines of at least two pages and of at least half
-    of them. It is dropped from every page but the first, whose masthead is content.
-    """
-    if len(pages) < 2:
-        return [list(p) for p in pages]
-
-    def key(line: str) -> str:
-        return _RE_DIGITS.sub("#", " ".join(line.split()))
-
-    def edges(page: Sequence[str]) -> set[int]:
-        idx = [i for i, ln in enumerate(page) if ln.strip()]
-        return set(idx[:depth]) | set(idx[-depth:])
-
-    seen: Counter[str] = Counter()
-    page_edges = [edges(p) for p in pages]
-    for page, idx in zip(pages, page_edges, strict=True):
-        seen.update({key(page[i]) for i in idx})
-    need = max(2, (len(pages) + 1) // 2)
-    furniture = {k for k, n in seen.items() if n >= need and k}
-    out = [list(pages[0])]
-    for page, idx in zip(pages[1:], page_edges[1:], strict=True):
-        out.append([ln for i, ln in enumerate(page) if i not in idx or key(ln) not in furniture])
-    return out
-
-
-def _drop_debris(lines: list[str], seen: set[str]) -> list[str]:
-    """Page-number lines go; a document-symbol line is kept only the first time it occurs.
-
-    ``seen`` holds the symbol lines met so far (shared across the pages of a document).
-    """
-    out: list[str] = []
-    for line in lines:
-        s = line.strip()
-        if not s:
-            out.append("")
-            continue
-        if is_page_number(s) or (_RE_PRINT_LINE.match(s) and not _RE_JOB_NUMBER.match(s)):
-            continue
-        if _is_symbol_line(s):
-            norm = " ".join(s.split())
-            if norm in seen:
-                continue
-            seen.add(norm)
-        out.append(line)
-    return out
-
+__all__ = ["join_hard_wraps", "segment"]
 
 # --------------------------------------------------------------------------- line joining
 
@@ -590,61 +431,32 @@ def _hanging(para: _Para, ind: int) -> bool:
 
 # --------------------------------------------------------------------------- entry point
 
-_RE_SPACES = re.compile(r"[ \t]+")
-_RE_HAS_WORD = re.compile(r"\w")
-
-
-def _clean_line(line: str) -> str:
-    """Inline markup out, runs of spaces collapsed; leading indentation kept."""
-    ind = len(line) - len(line.lstrip(" \t"))
-    body = _strip_inline(line[ind:])
-    if "  " in body or "\t" in body:
-        body = _RE_SPACES.sub(" ", body)
-    return line[:ind] + body.rstrip()
-
-
-_MD_BLOCK_CHARS = frozenset("#>*+-_=")
-_RE_MD_BULLET = re.compile(r"^([ \t]*)[*+][ \t]+")
-
-
 def _prepare_lines(text: str, paginated: bool = True) -> list[str]:
     """Normalised, markup-free lines with indentation kept; print debris out if paginated.
 
     Pages (split at form feeds) lose their running headers and footers, page numbers and
     blank lines at their edges, so a paragraph running over a page break joins up again.
     """
-    text = _park_escapes(normalize_layout(text))
+    text = park_escapes(normalize_layout(text))
     pages = [page.split("\n") for page in text.split("\f")]
     if len(pages) > 1 and paginated:
         pages = strip_page_furniture(pages)
     lines: list[str] = []
     seen_symbols: set[str] = set()
     for page in pages:
-        page_lines = _markdown_blocks(page)
+        page_lines = markdown_blocks(page)
         if not paginated:
             lines.extend(page_lines)
             continue
         # a page-number line alone also marks a page break (OCR text without form feeds)
-        for n, chunk in enumerate(_split_at_page_numbers(page_lines)):
-            chunk = _drop_debris(chunk, seen_symbols)
+        for n, chunk in enumerate(split_at_page_numbers(page_lines)):
+            chunk = drop_debris(chunk, seen_symbols)
             if len(pages) > 1 and n == 0:
                 chunk = _trim_blank(chunk)
             lines.extend(_mend_page_break(lines, chunk) if lines else chunk)
         if len(pages) > 1:
             lines = _trim_blank(lines)
     return lines
-
-
-def _split_at_page_numbers(lines: list[str]) -> list[list[str]]:
-    """Lines cut at each page-number line that stands between blank lines (the line goes)."""
-    chunks: list[list[str]] = [[]]
-    for i, line in enumerate(lines):
-        if (is_page_number(line) and 0 < i < len(lines) - 1
-                and not lines[i - 1].strip() and not lines[i + 1].strip()):
-            chunks.append([])
-        else:
-            chunks[-1].append(line)
-    return chunks
 
 
 #: a footnote at a page bottom: "12 Ibid.", "1 See CPP/COP/4/DEC/2."
@@ -686,24 +498,6 @@ def _mend_page_break(lines: list[str], page: list[str]) -> list[str]:
     return page[first:stop] + moved + ([""] if moved else []) + page[stop:]
 
 
-def _markdown_blocks(page: list[str]) -> list[str]:
-    """Cleaned lines; Markdown headings set apart by blank lines, rules become blank lines."""
-    lines: list[str] = []
-    for line in page:
-        if line.lstrip(" \t")[:1] not in _MD_BLOCK_CHARS:
-            lines.append(_clean_line(line))
-            continue
-        m = _RE_MD_HEADING.match(line)
-        if m:  # a Markdown heading is a clause of its own
-            lines.extend(("", _clean_line(m.group(1)), ""))
-        elif _RE_MD_RULE.match(line):
-            lines.append("")
-        else:  # "* item" / "+ item" render as bullets
-            line = _RE_MD_BULLET.sub("\\1• ", _RE_MD_QUOTE.sub("", line))
-            lines.append(_clean_line(line))
-    return lines
-
-
 def _trim_blank(lines: list[str]) -> list[str]:
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():
@@ -713,14 +507,17 @@ def _trim_blank(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
+_RE_SPACES = re.compile(r"[ \t]+")
+_RE_HAS_WORD = re.compile(r"\w")
+
+
 def _finish(clause: str) -> str | None:
     """Emphasis that spanned wrapped lines, spaces, parked escapes; None for debris."""
-    text = _strip_emphasis(clause) if ("*" in clause or "_" in clause) else clause
+    text = strip_emphasis(clause) if ("*" in clause or "_" in clause) else clause
     if "  " in text or "\t" in text:
         text = _RE_SPACES.sub(" ", text)
     text = text.strip()
-    if _RE_PARKED.search(text):
-        text = text.translate(_UNPARK)
+    text = unpark(text)
     return text if _RE_HAS_WORD.search(text) else None
 
 

@@ -10,13 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.corpus.segment import (
-    clean_markup,
-    is_page_number,
-    join_hard_wraps,
-    segment,
-    strip_page_furniture,
-)
+from pipelines.corpus.markdown import clean_markup
+from pipelines.corpus.page_furniture import is_page_number, strip_page_furniture
+from pipelines.corpus.segment import join_hard_wraps, segment
 
 SEED = Path(__file__).resolve().parents[3] / "shared/corpus/seed/000_602ffa9324dc4b2d.txt"
 
