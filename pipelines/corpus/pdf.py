@@ -5,7 +5,10 @@ text matrix's scale) and its baseline origin. Characters much smaller than the b
 (superscript footnote markers) are dropped; the rest are grouped into lines by baseline,
 pieces of one baseline ordered left to right. The footnote block at the page bottom goes
 (lines in a smaller font, below the middle of the page, up to the last body-size line).
-Lines become plain text with the page layout kept as signals for the segmenter: a blank line
+A page set in two columns (many baselines with a piece on each side of one gutter) is read
+column by column: within each band between lines that cross the gutter (a title, a full-width
+paragraph), the left column, then the right. Lines become plain text with the page layout
+kept as signals for the segmenter: a blank line
 where the vertical gap is clearly larger than the usual line pitch, leading spaces where a line
 starts right of the margin. Pages are joined with form feeds so
 :func:`pipelines.corpus.segment.segment` can drop running headers, footers and page numbers.
@@ -22,7 +25,7 @@ import logging
 import math
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipelines.corpus.page_furniture import is_page_number
@@ -43,6 +46,10 @@ PARAGRAPH_GAP = 1.45
 BASELINE_TOLERANCE = 0.25
 #: Pieces of one baseline further apart than this many em are separate lines (columns).
 COLUMN_GAP = 4.0
+#: A page is read as two columns when at least this many baselines, and this share of all, hold
+#: a piece on each side of one gutter.
+MIN_COLUMN_ROWS = 5
+MIN_COLUMN_SHARE = 0.3
 #: The body size is taken from the first this many pages.
 BODY_SAMPLE_PAGES = 20
 
@@ -76,6 +83,7 @@ class _Run:
 class _Line:
     top: float  # baseline, PDF units from the page top
     x0: float
+    x1: float  # right end (the last character's origin plus half its size)
     text: str
     size: float  # the most common font size of its characters
 
@@ -213,7 +221,7 @@ def _join(group: list[_Run], page_top: float) -> list[_Line]:
                 continue  # a line printed twice, slightly offset (fake bold)
             if gap > COLUMN_GAP * prev.size_last:
                 assert first is not None  # set with prev: the first run since the last break
-                lines.append(_line(first, parts, sizes, page_top))
+                lines.append(_line(first, prev, parts, sizes, page_top))
                 parts, sizes, first = [], Counter(), None
             elif gap > prev.size_last:
                 parts.append(" ")
@@ -222,14 +230,74 @@ def _join(group: list[_Run], page_top: float) -> list[_Line]:
         sizes.update(run.sizes)
         prev = run
     if first is not None:
-        lines.append(_line(first, parts, sizes, page_top))
+        assert prev is not None
+        lines.append(_line(first, prev, parts, sizes, page_top))
     return lines
 
 
-def _line(first: _Run, parts: list[str], sizes: Counter[float], page_top: float) -> _Line:
+def _line(first: _Run, last: _Run, parts: list[str], sizes: Counter[float],
+          page_top: float) -> _Line:
     sizes.pop(0.0, None)  # spaces
     size = sizes.most_common(1)[0][0] if sizes else 0.0
-    return _Line(page_top - first.y, first.x0, "".join(parts), size)
+    return _Line(page_top - first.y, first.x0, last.x_last + 0.5 * last.size_last,
+                 "".join(parts), size)
+
+
+def _rows(lines: list[_Line], body: float) -> list[list[_Line]]:
+    """Lines (top to bottom) grouped by baseline, each row left to right."""
+    rows: list[list[_Line]] = []
+    for line in lines:
+        if rows and abs(line.top - rows[-1][0].top) <= BASELINE_TOLERANCE * body:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda ln: ln.x0) for row in rows]
+
+
+def _column_start(lines: list[_Line], body: float) -> float | None:
+    """Where the right column starts, when the page is set in two columns, else None.
+
+    The start is the left edge shared (within one em) by the most pieces that follow another
+    piece on their baseline; the page has two columns when ``MIN_COLUMN_ROWS`` baselines, and
+    ``MIN_COLUMN_SHARE`` of them all, are split there.
+    """
+    rows = _rows(lines, body)
+    starts: Counter[int] = Counter()
+    for row in rows:
+        starts.update({round(b.x0 / body) for a, b in zip(row, row[1:], strict=False)
+                       if b.x0 > a.x1})
+    if not starts:
+        return None
+    x = starts.most_common(1)[0][0] * body
+    split = sum(1 for row in rows
+                if any(abs(b.x0 - x) <= body and a.x1 < b.x0
+                       for a, b in zip(row, row[1:], strict=False)))
+    return x - body if split >= max(MIN_COLUMN_ROWS, MIN_COLUMN_SHARE * len(rows)) else None
+
+
+def _reading_order(lines: list[_Line], body: float) -> list[_Line]:
+    """A two-column page's lines in reading order (see the module docstring); the right
+    column's lines moved left by the column offset, so their indentation reads as in the
+    left column. Pages in one column come back as they are."""
+    start = _column_start(lines, body)
+    if start is None:
+        return lines
+    offset = start - min(line.x0 for line in lines)
+    out: list[_Line] = []
+    left: list[_Line] = []
+    right: list[_Line] = []
+    for line in lines:
+        if is_page_number(line.text):  # stays where it is printed, between bands
+            out += left + right + [line]
+            left, right = [], []
+        elif line.x0 >= start:
+            right.append(replace(line, x0=line.x0 - offset, x1=line.x1 - offset))
+        elif line.x1 <= start + body:
+            left.append(line)
+        else:  # crosses the gutter: ends the band of columns above it
+            out += left + right + [line]
+            left, right = [], []
+    return out + left + right
 
 
 def _drop_footnotes(lines: list[_Line], body: float, height: float) -> list[_Line]:
@@ -331,8 +399,8 @@ def _extract(item: SourceItem) -> tuple[list[str], dict[str, Any], int]:
         for i in range(n_pages):
             page = sample[i] if i < len(sample) else _read_page(pdf[i])
             unmapped += page.unmapped if i >= len(sample) else 0
-            lines = _lines(_runs(page.chars, small), page.top)
-            kept.append(_drop_footnotes(lines, body, page.height))
+            lines = _drop_footnotes(_lines(_runs(page.chars, small), page.top), body, page.height)
+            kept.append(_reading_order(lines, body))
         pitch = _typical_pitch(kept, body)
         return [_page_text(lines, body, pitch) for lines in kept], meta, unmapped
     except InputError:

@@ -187,3 +187,41 @@ def test_font_size_scaled_by_the_text_matrix() -> None:
         "1. Decides to convene a meeting on the archiving of records in the year to come;",
         "2. Requests a report on the matter.",
     ]
+
+
+def test_two_column_page_is_read_column_by_column() -> None:
+    left = ["The Assembly,", "Recalling its earlier decisions on the", "upkeep of coastal lighthouses,",
+            "Noting that many keepers have retired", "without successors,",
+            "1. Decides to open a school for", "lighthouse keepers in each region;"]
+    right = ["2. Requests the secretariat to draw up", "a syllabus for the school and to report",
+             "on its progress at the next session;", "3. Invites members to donate lamps,",
+             "lenses and other equipment to the", "school;",
+             "4. Decides to remain seized of the matter."]
+    rows = [("Resolution 12 on the care and upkeep of coastal lighthouses and their keepers",
+             10, 72, 740)]
+    rows += [(text, 10, 72, 700 - 14 * i) for i, text in enumerate(left)]
+    rows += [(text, 10, 320, 700 - 14 * i) for i, text in enumerate(right)]
+    rows += [("7", 10, 290, 60)]
+    [doc] = pdf.read(SourceItem("columns.pdf", _pdfium_pdf(rows)))
+    assert [c.text for c in doc.clauses] == [
+        "Resolution 12 on the care and upkeep of coastal lighthouses and their keepers",
+        "The Assembly,",
+        "Recalling its earlier decisions on the upkeep of coastal lighthouses,",
+        "Noting that many keepers have retired without successors,",
+        "1. Decides to open a school for lighthouse keepers in each region;",
+        "2. Requests the secretariat to draw up a syllabus for the school and to report on its "
+        "progress at the next session;",
+        "3. Invites members to donate lamps, lenses and other equipment to the school;",
+        "4. Decides to remain seized of the matter.",
+    ]
+
+
+def test_a_masthead_with_two_pieces_is_no_second_column() -> None:
+    rows = [("United Nations", 10, 72, 780), ("A/RES/99/2", 10, 450, 780),
+            ("The Assembly,", 10, 72, 740),
+            ("1. Decides to keep the lamps lit through the winter months;", 10, 72, 726),
+            ("2. Decides to remain seized of the matter.", 10, 72, 712)]
+    [doc] = pdf.read(SourceItem("masthead.pdf", _pdfium_pdf(rows)))
+    assert [c.text for c in doc.clauses][-3:] == [
+        "The Assembly,", "1. Decides to keep the lamps lit through the winter months;",
+        "2. Decides to remain seized of the matter."]
