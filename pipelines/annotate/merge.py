@@ -133,33 +133,42 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
     if len(type_pred) != len(records) or len(phrase_pred) != len(records):
         raise UnclauseError(f"a model returned {len(type_pred)}/{len(phrase_pred)} rows for "
                             f"{len(records)} clauses", "the model is broken; retrain it")
-    tp = type_pred.reset_index(drop=True).to_dict("list")
-    pp = phrase_pred.reset_index(drop=True).to_dict("list")
-    proba_cols = [f"proba_{t}" for t in CLAUSE_TYPES if f"proba_{t}" in tp]
+    # column by column (``tolist`` keeps Python scalars), only the columns a row takes
+    types = type_pred["type"].tolist()
+    scores = type_pred["type_score"].tolist()
+    phrases = phrase_pred["action_phrase"].tolist()
+    starts = phrase_pred["action_start"].tolist()
+    ends = phrase_pred["action_end"].tolist()
+    lemmas = phrase_pred["action_lemma"].tolist()
+    proba = ([type_pred[f"proba_{t}"].tolist() for t in CLAUSE_TYPES if f"proba_{t}" in type_pred]
+             if keep_proba else [])
+    codes: dict[str, str | None] = {}  # language → its code, once per distinct value
     rows = []
     for i, record in enumerate(records):
         row = dict(record)
         for key in OUTPUT_FIELDS:
             if key in row:
                 row[f"input_{key}"] = row.pop(key)
-        score = round(float(tp["type_score"][i]), 6)
-        phrase, span = checked_span(record["text"], pp["action_phrase"][i],
-                                    pp["action_start"][i], pp["action_end"][i])
-        row.update({"type": str(tp["type"][i]), "type_score": score,
+        score = round(float(scores[i]), 6)
+        phrase, span = checked_span(record["text"], phrases[i], starts[i], ends[i])
+        row.update({"type": str(types[i]), "type_score": score,
                     "action_phrase": phrase,
-                    "action_lemma": _clean(pp["action_lemma"][i]) if phrase else None,
+                    "action_lemma": _clean(lemmas[i]) if phrase else None,
                     "action_span": span, "review": score < review_threshold})
         if languages is not None:
             language = languages[i]
             if "language" in row and row["language"] != language:
                 row["input_language"] = row["language"]
             row["language"] = language
-            code = language_code(language) if isinstance(language, str) else None
-            if phrase and code not in (None, "en"):
-                # the models lemmatize in English; a translated phrase takes the English verb
-                # from the cross-lingual map (None when the map does not know it)
-                row["action_lemma"] = phrase_lemma(phrase, code)
+            if phrase and isinstance(language, str):
+                code = codes.get(language, "")
+                if code == "":
+                    code = codes[language] = language_code(language)
+                if code not in (None, "en"):
+                    # the models lemmatize in English; a translated phrase takes the English
+                    # verb from the cross-lingual map (None when the map does not know it)
+                    row["action_lemma"] = phrase_lemma(phrase, code)
         if keep_proba:
-            row[SELECT_KEY] = [round(float(tp[c][i]), 6) for c in proba_cols]
+            row[SELECT_KEY] = [round(float(column[i]), 6) for column in proba]
         rows.append(row)
     return rows

@@ -12,9 +12,8 @@ import json
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pipelines.annotate.options import OnError
 from pipelines.errors import UnclauseError
@@ -32,9 +31,10 @@ def doc_key(record: dict[str, Any], default_doc: str) -> str:
     return default_doc if raw is None or raw == "" else str(raw)
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One input clause: its line (or clause ordinal), the record as read, and the model keys."""
+class Unit(NamedTuple):
+    """One input clause: its line (or clause ordinal), the record as read, and the model keys.
+
+    A named tuple: built once per input clause, it costs a third of a frozen dataclass."""
 
     line_no: int
     record: dict[str, Any]
@@ -110,8 +110,10 @@ class ClauseStream:
 
     def commit(self, line_no: int) -> str:
         """Fold raw lines up to ``line_no`` into the digest; return the digest."""
-        while self._pending and self._pending[0][0] <= line_no:
-            self._hasher.update(self._pending.popleft()[1])
+        pending, done = self._pending, []
+        while pending and pending[0][0] <= line_no:
+            done.append(pending.popleft()[1])
+        self._hasher.update(b"".join(done))  # one update: the same digest as line by line
         return self._hasher.hexdigest()
 
     # -- units

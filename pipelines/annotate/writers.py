@@ -35,9 +35,13 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+#: one encoder for every line: ``json.dumps`` with options builds a new one per call
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
 def dumps(row: dict[str, Any]) -> str:
     """One JSONL line (without its newline)."""
-    return json.dumps(row, ensure_ascii=False, default=str)
+    return _ENCODE(row)
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: Path) -> None:

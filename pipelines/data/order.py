@@ -19,12 +19,38 @@ def document_positions(clauses: pd.DataFrame) -> list[int]:
     if clauses.empty:
         return []
     n = len(clauses)
+    if "doc_id" in clauses and "para_id" in clauses and _in_order(
+            clauses["doc_id"].tolist(), clauses["para_id"].tolist()):
+        return list(range(n))
     frame = pd.DataFrame({"doc_id": clauses["doc_id"].to_numpy() if "doc_id" in clauses
                           else [0] * n,
                           "para_id": clauses["para_id"].to_numpy() if "para_id" in clauses
                           else range(n)})
     frame["_doc"] = frame.groupby("doc_id", sort=False).ngroup()
     return frame.sort_values(["_doc", "para_id"], kind="stable").index.tolist()
+
+
+def _in_order(doc_ids: list[Any], para_ids: list[Any]) -> bool:
+    """True when string ``doc_ids`` come in contiguous runs with non-decreasing ``para_ids``:
+    the rows are in document order already (the usual case, checked in one pass)."""
+    done: set[str] = set()
+    prev_doc: Any = None
+    prev_para: Any = None
+    for doc, para in zip(doc_ids, para_ids, strict=True):
+        if doc.__class__ is not str or (para.__class__ is not int and not (
+                para.__class__ is float and para == para)):  # NaN, None…: pandas sorts them
+            return False
+        if doc == prev_doc:
+            if para < prev_para:
+                return False
+        else:
+            if doc in done:
+                return False
+            if prev_doc is not None:
+                done.add(prev_doc)
+            prev_doc = doc
+        prev_para = para
+    return True
 
 
 def complete_ids(clauses: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ leading OCR debris are skipped. Dates and years are not numbers ("22 November 20
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from pipelines.text.wordclasses import MONTH_RE
@@ -71,6 +72,14 @@ def _skip_lead(text: str, pos: int) -> int:
     return lead.end() if lead else pos
 
 
+#: texts whose numbering is remembered: annotation reads each clause's numbering several times
+#: (the clause-type features, the list rule, the phrase model), a batch of 5,000 clauses at a
+#: time, so a batch's texts fit. A recency cache, it never holds more than this many texts, so
+#: it cannot turn a long input that repeats itself into a table of answers.
+MEMO_TEXTS = 6144
+
+
+@lru_cache(maxsize=MEMO_TEXTS)
 def parse_numbering(text: str) -> Numbering:
     """The leading numbering of ``text`` (see the module docstring for what counts)."""
     pos = _skip_lead(text, 0)

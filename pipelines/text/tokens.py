@@ -8,8 +8,9 @@ asked for): the annotator reads every clause through these functions.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from pipelines.text.numbering import numbering_end
+from pipelines.text.numbering import MEMO_TEXTS, numbering_end
 
 __all__ = ["Span", "clause_start", "first_words", "opening_spans", "opening_tokens",
            "opening_word_tokens", "span_words"]
@@ -35,6 +36,7 @@ _FORMULA_RE = re.compile(r"(?:The|THE)\s+(?:[A-Z][\w’'\-]*\s+(?:(?:of|on|for|a
                          r"|THE|TO)\s+)*){0,6}[A-Z][\w’'\-]*,\s+(?!(?:or|and|OR|AND)\b)(?=[^\W\d_])")
 
 
+@lru_cache(maxsize=MEMO_TEXTS)  # both models read it for every clause of a batch
 def clause_start(text: str) -> int:
     """Where the clause's own words start: after the numbering and after an enacting formula
     run into the clause (``"The Security Council, Having considered …"`` → at "Having")."""

@@ -27,3 +27,18 @@ def test_missing_para_id_keeps_row_order_and_slices_follow_documents() -> None:
     assert document_positions(frame) == [0, 2, 1]
     assert document_slices(["x", "x", "y", "z", "z"]) == [(0, 2), (2, 3), (3, 5)]
     assert document_slices([]) == []
+
+
+def test_rows_already_in_order_take_the_one_pass_path_with_the_same_answer() -> None:
+    """The in-order check (no pandas sort) answers exactly as the sort would, and hands every
+    case it cannot settle (a document that comes back, a para_id going down, ties, NaN) to it."""
+    cases = [
+        (["a", "a", "b", "b"], [0, 1, 0, 5], [0, 1, 2, 3]),         # in order: identity
+        (["a", "a", "b"], [2, 2, 0], [0, 1, 2]),                    # ties keep row order
+        (["a", "b", "a"], [0, 0, 1], [0, 2, 1]),                    # "a" comes back
+        (["a", "a", "b"], [1, 0, 0], [1, 0, 2]),                    # para_id goes down
+        (["a", "a", "a"], [0.0, float("nan"), 1.0], [0, 2, 1]),     # NaN sorts last
+    ]
+    for docs, paras, expected in cases:
+        frame = pd.DataFrame({"doc_id": docs, "para_id": paras})
+        assert document_positions(frame) == expected, (docs, paras)
