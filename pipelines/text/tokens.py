@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from pipelines.text.numbering import MEMO_TEXTS, numbering_end
 
@@ -50,7 +51,8 @@ def first_words(text: str, n: int) -> list[str]:
 
     Chinese is written without spaces: a run of ideographs counts as two-character words
     ("请秘书长" → "请秘", "书长"), about the length of a Chinese word."""
-    words = _WORD_RE.findall(text, 0, 40 + 16 * n)[:n]
+    # the first n matches of the window, without matching the rest of it (findall's [:n])
+    words = [m.group() for m in islice(_WORD_RE.finditer(text, 0, 40 + 16 * n), n)]
     if words and _CJK_RE.match(words[0]):
         split: list[str] = []
         for w in words:
