@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from pipelines.text.numbering import parse_numbering
+from pipelines.text.numbering import MEMO_TEXTS, parse_numbering
 from pipelines.text.phrases import phrase_length
 from pipelines.text.tokens import Span, clause_start, first_words, opening_spans
 from pipelines.text.wordclasses import (
@@ -226,8 +226,18 @@ def opening_features(text: str, verbs: frozenset[str] | None = None) -> Features
     of the head, whether the opening is a finite predicate (verb in -s or a learned base-form
     verb, or subject + modal), casing shape, list numbering, final punctuation, length bin,
     "that"/"whereas"/"considering" openings, and date / symbol / meeting / number-only lines.
+    The dict is the caller's own (a copy of the remembered one, see :func:`_opening_features`).
     """
-    text = text if isinstance(text, str) else ""
+    return dict(_opening_features(text if isinstance(text, str) else "", verbs))
+
+
+@lru_cache(maxsize=MEMO_TEXTS)
+def _opening_features(text: str, verbs: frozenset[str] | None) -> Features:
+    """:func:`opening_features`, remembered for the last few thousand texts (never modify the
+    result): a clause's text recurs (formulas, titles, "The General Assembly,"; a fifth of
+    the test split repeats a text of the 6,000 clauses before it), and the list rule reads
+    the features the clause-type model has just computed. A recency cache as small as the
+    numbering's, so a long input that repeats itself gains nothing beyond that."""
     _, _, kind, offset = parse_numbering(text)
     start = clause_start(text)
     rest = text[start:]

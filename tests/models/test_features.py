@@ -169,3 +169,14 @@ def test_infinitives_teach_bare_verbs_to_phrase_models() -> None:
     wider = learn_verb_stems(texts, infinitives=True)
     assert verb_stem("convene") in wider and verb_stem("convene") not in plain
     assert plain <= wider and verb_stem("meeting") not in wider
+
+
+def test_opening_features_are_the_callers_own_dict() -> None:
+    """The features are remembered per text; what a caller adds (the context keys) or changes
+    must not reach the next caller of the same text."""
+    text = "Welcomes the report of the working group;"
+    first = opening_features(text)
+    expected = dict(first)
+    first["shape"] = "caps_doc"
+    first["relpos"] = 0.5
+    assert opening_features(text) == expected
