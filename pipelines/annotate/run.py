@@ -25,11 +25,13 @@ field with one of these names is kept as ``input_<name>``. Every row also says i
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -244,6 +246,24 @@ def annotate_units(batch: list[Unit], models: Models | ModelRouter, review_thres
                              keep_proba=keep_proba, languages=languages)
 
 
+#: allocations between two young-generation collections while annotating (Python's default: 700)
+YOUNG_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def _young_collections_every(allocations: int) -> Iterator[None]:
+    """Collect the youngest generation every ``allocations`` container allocations for the
+    duration (then restore the thresholds). A batch builds a few hundred thousand short-lived
+    dicts and lists, freed by reference counting; at the default 700 the collector walks
+    them about every 700, and annotation spends ~5 % of its time there for nothing."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], allocations), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _run_batches(partial: Path, state_path: Path, state: RunState, stream: ClauseStream,
                  models: Models | ModelRouter, batch_size: int, review_threshold: float,
                  keep_proba: bool,
@@ -251,7 +271,7 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
                  lang: str | None = None) -> None:
     """Annotate batch after batch: append to the partial, sync, then record the state."""
     types = Counter(state.types)
-    with partial.open("ab") as fh:
+    with partial.open("ab") as fh, _young_collections_every(YOUNG_GC_THRESHOLD):
         if fresh:
             state.save(state_path)
         try:
