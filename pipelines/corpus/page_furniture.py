@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["drop_debris", "is_page_number", "split_at_page_numbers", "strip_page_furniture"]
+__all__ = ["drop_debris", "is_page_number", "is_symbol_line", "split_at_page_numbers", "strip_page_furniture"]
 
 _RE_PAGE_NUMBER = re.compile(
     r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|\d{1,4}\s*/\s*\d{1,4}"
@@ -32,7 +32,9 @@ def is_page_number(line: str) -> bool:
     return bool(s) and len(s) <= 20 and _RE_PAGE_NUMBER.match(s) is not None
 
 
-def _is_symbol_line(line: str) -> bool:
+def is_symbol_line(line: str) -> bool:
+    """A line that is only a document symbol ("A/RES/79/1", "S/RES/1234 (1975)") or a job
+    number."""
     s = line.strip()
     return len(s) <= 80 and (_RE_DOC_SYMBOL.match(s) is not None
                              or _RE_JOB_NUMBER.match(s) is not None)
@@ -80,7 +82,7 @@ def drop_debris(lines: list[str], seen: set[str]) -> list[str]:
             continue
         if is_page_number(s) or (_RE_PRINT_LINE.match(s) and not _RE_JOB_NUMBER.match(s)):
             continue
-        if _is_symbol_line(s):
+        if is_symbol_line(s):
             norm = " ".join(s.split())
             if norm in seen:
                 continue

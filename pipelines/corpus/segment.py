@@ -62,6 +62,8 @@ from collections.abc import Iterable
 from pipelines.corpus.markdown import markdown_blocks, park_escapes, strip_emphasis, unpark
 from pipelines.corpus.page_furniture import (
     drop_debris,
+    is_page_number,
+    is_symbol_line,
     split_at_page_numbers,
     strip_page_furniture,
 )
@@ -464,6 +466,15 @@ _RE_FOOTNOTE = re.compile(r"^\d{1,3}\s+\S")
 _BREAK_FURNITURE = 3  # lines of running title or symbol that may open a continued page
 
 
+def _continues_cut_clause(line: str) -> bool:
+    """A line that can only be the rest of a clause: it starts in lower case, or with a
+    number that is no list marker, footnote or page number ("2018, with a view to …")."""
+    if _starts_lower(line):
+        return True
+    return (line[:1].isdigit() and not _RE_MARKER.match(line) and not _RE_FOOTNOTE.match(line)
+            and not is_page_number(line) and not is_symbol_line(line))
+
+
 def _mend_page_break(lines: list[str], page: list[str]) -> list[str]:
     """The lines of ``page``, to follow ``lines``; a clause cut by the page break is joined up.
 
@@ -484,9 +495,12 @@ def _mend_page_break(lines: list[str], page: list[str]) -> list[str]:
     if not body_end or _end(lines[body_end - 1].strip()) in (".", ";", ":", "!", "?"):
         return page
     heads = [i for i, ln in enumerate(page) if ln.strip()][:_BREAK_FURNITURE]
-    first = next((i for i in heads if _starts_lower(page[i].strip())), None)
+    first = next((i for i in heads if _continues_cut_clause(page[i].strip())), None)
     if first is None or any(len(page[i].strip()) > 80 for i in heads if i < first):
         return page
+    above = page[first - 1].strip() if first else ""
+    if above and not (is_page_number(above) or is_symbol_line(above)):
+        return page  # it continues the line right above it, not the previous page
     stop = first + 1  # the second half ends at final punctuation, a blank line or a new clause
     while (stop < len(page) and page[stop].strip()
            and _end(page[stop - 1].strip()) not in (".", ";", ":", "!", "?")

@@ -523,6 +523,34 @@ def test_clause_cut_by_a_form_feed_moves_ahead_of_the_footnotes() -> None:
         "1. Requests the secretariat to publish the survey;"]
 
 
+def test_a_clause_opening_at_the_top_of_a_page_is_not_taken_for_furniture() -> None:
+    text = ("Noting that many of the ferries inspected by the survey teams lack life jackets,\n"
+            "\fRecalling its resolution 12/3 on the survey of river ferries and\n"
+            "their passengers,\n"
+            "1. Requests the secretariat to publish the survey;\n")
+    assert segment(text) == [
+        "Noting that many of the ferries inspected by the survey teams lack life jackets,",
+        "Recalling its resolution 12/3 on the survey of river ferries and their passengers,",
+        "1. Requests the secretariat to publish the survey;"]
+
+
+def test_a_clause_cut_after_a_date_is_joined_again() -> None:
+    text = ("Recalling its resolution 12/1 on the survey of river ferries and the reports\n"
+            "of the survey teams on the state of the landing stages along the lower river,\n\n"
+            "Noting with concern that the survey teams found many of the older ferries\n"
+            "without life jackets for their passengers, as its resolution 12/3 of 17 November\n"
+            "\fRiver Transport Board: ferries\n\n"
+            "2031, on the safety of river ferries, had feared would be the case on most of\n"
+            "the crossings of the lower river,\n\n"
+            "1. Requests the secretariat to publish the survey;\n")
+    assert segment(text)[1:] == [
+        "Noting with concern that the survey teams found many of the older ferries without life "
+        "jackets for their passengers, as its resolution 12/3 of 17 November 2031, on the safety "
+        "of river ferries, had feared would be the case on most of the crossings of the lower "
+        "river,",
+        "1. Requests the secretariat to publish the survey;"]
+
+
 def test_print_lines_are_never_clauses() -> None:
     text = ("XRB/12/4\n\n31-40517 (E) 020331\n\n*3140517*\n\nThe Board,\n"
             "\f2/2   31-40517\n\n1. Decides to meet again in 2032.\n\n31-40517 2/2\n")
