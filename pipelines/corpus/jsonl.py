@@ -40,6 +40,21 @@ class BadRecord(ValueError):
     """A line that is not a usable clause record; ``str()`` says why, naming the line."""
 
 
+_DECODER = json.JSONDecoder()
+_JSON_SPACE = json.decoder.WHITESPACE.match
+
+
+def _loads(line: str) -> Any:
+    """``json.loads`` of a stripped line, without its per-call set-up (the same value, and the
+    same error at the same position)."""
+    if line[:1] == "\ufeff":  # json.loads' own error for a byte-order mark
+        return json.loads(line)
+    value, end = _DECODER.raw_decode(line)
+    if end != len(line):
+        raise json.JSONDecodeError("Extra data", line, _JSON_SPACE(line, end).end())
+    return value
+
+
 def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
     """One line → its record (unchanged), ``None`` for a blank line; ``BadRecord`` if unusable."""
     if len(raw) > MAX_RECORD_BYTES:
@@ -58,7 +73,7 @@ def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
     if not line:
         return None
     try:
-        record = json.loads(line)
+        record = _loads(line)
     except json.JSONDecodeError as exc:
         # json's own messages may end in "at" ("Unterminated string starting at")
         raise BadRecord(f"line {line_no}: not valid JSON ({exc.msg.removesuffix(' at')}, "
@@ -89,6 +104,8 @@ def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
 
 def as_int(value: Any) -> int | None:
     """A whole number given as an int, an integral float or a digit string; else None."""
+    if value.__class__ is int:  # the usual case, first (a bool is not of class int)
+        return value
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

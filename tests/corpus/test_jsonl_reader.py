@@ -129,3 +129,19 @@ def test_record_to_clause_keeps_original_record_untouched() -> None:
     clause, warnings = jsonl.record_to_clause(record, "A", 0)
     assert clause.para_id == 7 and clause.extra == {"lang": "en"} and warnings == []
     assert record["para_id"] == "7"
+
+
+@pytest.mark.parametrize("line", ['{"text": "a"} x', '{"text": "a"}  ,', '{"text": ', "nul",
+                                  '\ufeff{"text": "a"}', '[' * 5 + ']' * 4])
+def test_records_are_parsed_as_json_loads_would_with_the_same_errors(line: str) -> None:
+    """parse_record decodes without json.loads' per-call set-up; values and error messages
+    (and their columns) stay json.loads' own."""
+    try:
+        expected = f"json.loads: {json.loads(line.strip())!r}"
+    except json.JSONDecodeError as exc:
+        expected = f"{exc.msg.removesuffix(' at')}, column {exc.colno}"
+    try:
+        got = f"json.loads: {jsonl.parse_record(line.encode(), 2)!r}"
+    except jsonl.BadRecord as exc:
+        got = str(exc)
+    assert expected in got
