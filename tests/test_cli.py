@@ -75,7 +75,7 @@ def test_data_build_writes_its_card_where_git_ignores_it() -> None:
     import inspect
     import shutil
 
-    from pipelines.cli.main import data_build
+    from pipelines.cli.data import data_build
 
     card = inspect.signature(data_build).parameters["card"].default
     assert card == Path("data/processed/README.md")
