@@ -38,13 +38,12 @@ def feature_matrix(vocabulary: Mapping[str, int],
     """
     get = vocabulary.get
     indices: list[int] = []
-    data: list[float] = []
+    append = indices.append
+    weighted: list[tuple[int, float]] = []  # (position in indices, value) of values other than 1
     indptr = [0]
     for d in X:
         if d.__class__ is list:
-            found = [i for i in map(get, d) if i is not None]
-            indices.extend(found)
-            data.extend([1.0] * len(found))
+            indices.extend([i for i in map(get, d) if i is not None])
             indptr.append(len(indices))
             continue
         # a mapping here: the exact-class test above (faster than isinstance) does not narrow
@@ -52,16 +51,19 @@ def feature_matrix(vocabulary: Mapping[str, int],
             if v.__class__ is str:
                 i = get(k + "=" + v)
                 if i is not None:
-                    indices.append(i)
-                    data.append(1.0)
+                    append(i)
             else:
                 i = get(k)
                 if i is not None:
-                    indices.append(i)
-                    data.append(float(v))
+                    if v != 1.0:
+                        weighted.append((len(indices), float(v)))
+                    append(i)
         indptr.append(len(indices))
-    return sp.csr_matrix((np.asarray(data, dtype=np.float64),
-                          np.asarray(indices, dtype=np.int32),
+    data = np.ones(len(indices), dtype=np.float64)  # most features are present/absent
+    if weighted:
+        positions, values = zip(*weighted, strict=True)
+        data[list(positions)] = np.asarray(values, dtype=np.float64)
+    return sp.csr_matrix((data, np.asarray(indices, dtype=np.int32),
                           np.asarray(indptr, dtype=np.int64)),
                          shape=(len(indptr) - 1, len(vocabulary)))
 

@@ -151,3 +151,23 @@ def test_genres_beat_bag_of_words(genre_set, train_table, checks) -> None:
     bag = LinearModel(LinearConfig(features=["words"]), "clause-type").fit(train_table)
     assert checks.macro_f1(genre_set["type"], bag.predict(genre_set)["type"]) < \
         checks.macro_f1(genre_set["type"], form["type"]) - 0.1
+
+
+def test_feature_matrix_places_names_and_values_in_row_order() -> None:
+    """One-hot ``key=value`` names, numbers under their key (1, other weights, 0, ints), name
+    lists, unknown names dropped; each row's columns in the order its features came."""
+    import numpy as np
+
+    from pipelines.models.sparse_scorer import feature_matrix
+
+    vocabulary = {"w1=recalling": 0, "relpos": 1, "finite": 2, "anc_dist": 3, "k=2": 4, "n": 5}
+    rows = [{"w1": "recalling", "relpos": 0.25, "finite": 1.0, "w2": "unknown"},
+            {"anc_dist": 0.0, "n": 3, "w1": "decides"},
+            ["k=2", "nope", "n"],
+            {}]
+    matrix = feature_matrix(vocabulary, rows)
+    assert matrix.shape == (4, 6)
+    assert matrix.indptr.tolist() == [0, 3, 5, 7, 7]
+    assert matrix.indices.tolist() == [0, 1, 2, 3, 5, 4, 5]
+    assert matrix.data.tolist() == [1.0, 0.25, 1.0, 0.0, 3.0, 1.0, 1.0]
+    assert matrix.data.dtype == np.float64 and matrix.indices.dtype == np.int32
