@@ -113,6 +113,7 @@ def test_spark_engine_gives_the_local_rows(spark: SparkSession, spark_champions:
     _same(expected, got)
     assert (result.written, result.documents, result.types, result.review, result.phrases) == (
         local.written, local.documents, local.types, local.review, local.phrases)
+    assert result.duplicates == 0
 
     # The same clauses as a Parquet table in a folder agree too.
     frame = pd.DataFrame(rows)
@@ -132,7 +133,10 @@ def test_spark_engine_refuses_bad_rows_and_outputs(spark: SparkSession, spark_ch
         annotate_table(src, tmp_path / "out", spark=spark)
     assert not (tmp_path / "out").exists()
     result = annotate_table(src, tmp_path / "out", spark=spark, on_error="skip")
-    assert (result.skipped, result.written) == (1, 39)
+    assert (result.skipped, result.written, result.duplicates) == (1, 39, 0)
+    twice = _write_jsonl(rows[20:30] + rows[28:30], tmp_path / "twice.jsonl")
+    result = annotate_table(twice, tmp_path / "twice", spark=spark)
+    assert (result.written, result.duplicates) == (12, 2)
     with pytest.raises(UnclauseError, match="is the input"):
         annotate_table(tmp_path / "out", tmp_path / "out", spark=spark)
     (tmp_path / "other").mkdir()

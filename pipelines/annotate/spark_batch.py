@@ -85,6 +85,8 @@ class SparkAnnotateResult:
     master: str
     seconds: float
     skipped_examples: list[str] = field(default_factory=list)
+    #: written clauses whose (doc_id, para_id) another clause also has
+    duplicates: int = 0
 
 
 def is_remote(path: str) -> bool:
@@ -358,6 +360,10 @@ def annotate_table(
             with atomic_dir(_local(out)) as tmp:
                 result.write.mode("overwrite").parquet(str(tmp))
         counts = _counts(spark, out, default_doc_id(input_path))
+        if counts["duplicates"]:
+            log.warning("%s: %d clause(s) repeat the (doc_id, para_id) of another: duplicated rows? "
+                        "all are kept, and each is the other's neighbour for the models",
+                        input_path, counts["duplicates"])
         master_url = spark.sparkContext.master or ""  # typed optional, always set on a live context
     except (UnclauseError, KeyboardInterrupt):
         raise
@@ -384,7 +390,8 @@ def _job_error(exc: Exception) -> str:
 
 
 def _counts(spark: SparkSession, out: str, default_doc: str) -> dict[str, Any]:
-    """Clauses, documents, types, flagged rows and phrases, read back from the written Parquet."""
+    """Clauses, documents, types, flagged rows, phrases and clauses with a repeated
+    (doc_id, para_id), read back from the written Parquet."""
     from pyspark.sql import functions as F
 
     written = spark.read.parquet(out)
@@ -392,9 +399,15 @@ def _counts(spark: SparkSession, out: str, default_doc: str) -> dict[str, Any]:
     doc = F.when(doc_col.isNull() | (doc_col == ""), F.lit(default_doc)).otherwise(doc_col)
     by_type = {r["type"]: int(r["n"]) for r in
                written.groupBy("type").agg(F.count(F.lit(1)).alias("n")).collect()}
+    para = F.col("para_id") if "para_id" in written.columns else F.lit(None)
     row = written.agg(F.count(F.lit(1)).alias("n"),
                       F.countDistinct(doc).alias("docs"),
+                      F.count(para).alias("with_ids"),
+                      F.countDistinct(doc, para).alias("ids"),
                       F.sum(F.col("review").cast("int")).alias("review"),
                       F.count("action_phrase").alias("phrases")).collect()[0]
-    return {"written": int(row["n"]), "documents": int(row["docs"] or 0), "types": by_type,
-            "review": int(row["review"] or 0), "phrases": int(row["phrases"] or 0)}
+    n = int(row["n"])
+    duplicates = int(row["with_ids"] or 0) - int(row["ids"] or 0)  # rows without para_id: none
+    return {"written": n, "documents": int(row["docs"] or 0), "types": by_type,
+            "review": int(row["review"] or 0), "phrases": int(row["phrases"] or 0),
+            "duplicates": duplicates}
