@@ -11,6 +11,7 @@ scored the same, 99.98 %, with a 20× larger wheel and twice the memory).
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -56,15 +57,57 @@ def text_direction(language: str | None) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
+#: the longest byte string py3langid's automaton tracks (its states are the byte n-grams of
+#: its features and their prefixes, at most this long): the state after any byte is the state
+#: reached from the start by the last this-many bytes alone (a test checks it on the model)
+AUTOMATON_DEPTH = 6
+
+
+def visit_counts(nextmove: Any, rowbase: Any, output: Any, data: bytes) -> Counter[int] | None:
+    """py3langid's ``visit_counts`` (the features its automaton visits on ``data``, counted in
+    order of first visit) with numpy instead of a Python loop over every byte: the state after
+    byte i is the one the last :data:`AUTOMATON_DEPTH` bytes lead to from the start, so all
+    positions advance together, one byte of their window at a time (the start state loops on
+    byte 0, which pads the first windows). The same counts in the same order, so the same
+    scores."""
+    import numpy as np
+
+    n = len(data)
+    padded = np.frombuffer(bytes(AUTOMATON_DEPTH - 1) + data, dtype=np.uint8).astype(np.int64)
+    states = np.zeros(n, dtype=np.int64)
+    for j in range(AUTOMATON_DEPTH):
+        states = nextmove[rowbase[states] + padded[j:j + n]]
+    found = output[states]
+    found = found[found >= 0]
+    return Counter(found.tolist()) if len(found) else None
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
+    import numpy as np
     from py3langid.langid import (  # py3langid ships no types: ignored by name in pyproject
         MODEL_FILE,
+        RAW_FLOOR,
         LanguageIdentifier,
     )
 
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    class ArrayIdentifier(LanguageIdentifier):  # type: ignore[misc]  # untyped base
+        """py3langid's identifier, its automaton walked with :func:`visit_counts`."""
+
+        __slots__ = ("_arrays",)
+
+        def _raw_score(self, text: bytes) -> Any:  # py3langid's, but for the walk
+            visits = visit_counts(*self._arrays, text)
+            if visits:
+                return self._sparse_score(visits, self.nb_ptc)
+            return np.full(len(self.nb_classes), 0.0 if self._norm_probs else RAW_FLOOR,
+                           dtype=np.float32)
+
+    ident = ArrayIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(list(LANGUAGES))
+    ident._arrays = (np.frombuffer(ident.tk_nextmove, dtype=f"u{ident.tk_nextmove.itemsize}"),
+                     np.asarray(ident._rowbase, dtype=np.int64),
+                     np.asarray(ident.tk_output, dtype=np.int64))
     return ident
 
 
