@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "challenge"
-KINDS = ("security-council", "education-recommendation", "communique", "pdf-text")
+KINDS = ("security-council", "education-recommendation", "communique", "pdf-text",
+         "education-recommendation-fr")
+#: kinds in another language than English declare it (kind.json); the others have none
+LANGUAGES = {"education-recommendation-fr": "fr"}
 PARTS = ("dev", "final")
 TYPES = frozenset({"preambular", "operative", "other"})
 KEYS = frozenset({"para_id", "text", "type", "action_phrase", "action_lemma"})
@@ -86,6 +89,15 @@ def test_every_kind_has_dev_and_final() -> None:
             assert list((ROOT / kind / part).glob("*.labels.jsonl")), f"{kind}/{part} is empty"
     assert {p.parent.parent.name for p in _label_files()} <= set(KINDS), "an unlisted kind"
     assert {p.parent.name for p in _label_files()} <= set(PARTS), "an unknown part"
+
+
+def test_kinds_declare_their_language() -> None:
+    for kind in KINDS:
+        path = ROOT / kind / "kind.json"
+        if kind in LANGUAGES:
+            assert json.loads(path.read_text("utf-8")) == {"language": LANGUAGES[kind]}
+        else:
+            assert not path.exists(), f"{kind} is English: no kind.json"
 
 
 def test_documents_and_labels_come_in_pairs() -> None:

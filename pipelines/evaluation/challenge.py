@@ -10,6 +10,11 @@ mismatches*, reported per kind; such a clause is scored with the prediction of t
 that holds its opening, or counted wrong when no segment does. Segments with no gold clause
 (page furniture the segmenter kept) are predicted, as context, but not scored.
 
+A kind declares its language in ``data/challenge/<kind>/kind.json`` (``{"language": "fr"}``;
+English without it). A trained model is scored on the kinds in the languages of its data only
+(``languages=`` of :func:`load_sets`), so an English model's champion selection is not judged on
+French documents, while a multilingual model is judged on every kind.
+
 Scores per kind and part: ``preop_macro_f1`` (macro-F1 over preambular/operative, on the
 clauses gold-labelled preambular or operative; an ``other`` prediction is a miss), 3-class
 ``macro_f1`` and ``accuracy``; ``exact_match`` and ``lemma_accuracy`` of the action phrase on the
@@ -43,6 +48,9 @@ SEED_DOCUMENT = next((p / SEED_NAME for p in (_REPO.parent, _REPO.parent.parent)
 SEED_KIND = "seed"
 PARTS: tuple[str, ...] = ("dev", "final")
 LABELS_SUFFIX = ".labels.jsonl"
+#: a kind's declaration file (``{"language": "<code>"}``) and the language without one
+KIND_FILE = "kind.json"
+DEFAULT_LANGUAGE = "en"
 PREOP: tuple[str, str] = ("preambular", "operative")
 #: metrics logged per kind (``challenge/<kind>/<name>``) for each task
 TASK_METRICS: dict[str, tuple[str, ...]] = {
@@ -71,6 +79,7 @@ class ChallengeSet:
     gold: pd.DataFrame            # doc_id, gold_para, text, type, action_phrase, action_lemma, seg
     mismatches: list[dict] = field(default_factory=list)
     extra_segments: int = 0
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def name(self) -> str:
@@ -178,6 +187,22 @@ def _documents(folder: Path) -> Iterable[tuple[Path, Path]]:
         yield sorted(docs)[0], labels
 
 
+def kind_language(kind: str, root: Path = CHALLENGE_ROOT) -> str:
+    """The language a kind declares in its ``kind.json`` (English without one; the seed is
+    English)."""
+    path = root / kind / KIND_FILE
+    if kind == SEED_KIND or not path.exists():
+        return DEFAULT_LANGUAGE
+    try:
+        language = json.loads(path.read_text(encoding="utf-8")).get("language")
+    except (json.JSONDecodeError, AttributeError):
+        language = None
+    if not isinstance(language, str) or not language.strip():
+        raise UnclauseError(f"{path}: no language code",
+                            'write {"language": "fr"} (an ISO 639-1 code) or remove the file')
+    return language.strip().lower()
+
+
 def available_kinds(root: Path = CHALLENGE_ROOT) -> list[str]:
     """Kinds with at least one part folder, plus ``seed`` when its labels and document exist."""
     kinds = sorted(p.name for p in root.glob("*") if p.is_dir()
@@ -200,7 +225,7 @@ def load_set(kind: str, part: str, root: Path = CHALLENGE_ROOT) -> ChallengeSet 
             pieces.append(_load_document(kind, part, doc, _read_labels(labels), False))
     if not pieces:
         return None
-    return ChallengeSet(kind, part,
+    return ChallengeSet(kind, part, language=kind_language(kind, root),
                         inputs=pd.concat([p[0] for p in pieces], ignore_index=True),
                         gold=pd.concat([p[1] for p in pieces], ignore_index=True),
                         mismatches=[m for p in pieces for m in p[2]],
@@ -208,9 +233,14 @@ def load_set(kind: str, part: str, root: Path = CHALLENGE_ROOT) -> ChallengeSet 
 
 
 def load_sets(parts: Iterable[str] = ("dev",), kinds: Iterable[str] | None = None,
-              root: Path = CHALLENGE_ROOT) -> list[ChallengeSet]:
-    """Every available (kind, part) set among ``kinds`` (default: all) and ``parts``."""
+              root: Path = CHALLENGE_ROOT, languages: Iterable[str] | None = None
+              ) -> list[ChallengeSet]:
+    """Every available (kind, part) set among ``kinds`` (default: all) and ``parts``, of the
+    kinds whose language is one of ``languages`` (default: any)."""
     wanted = list(kinds) if kinds is not None else available_kinds(root)
+    if languages is not None:
+        allowed = {code.lower() for code in languages}
+        wanted = [kind for kind in wanted if kind_language(kind, root) in allowed]
     out = []
     for kind in wanted:
         for part in parts:
@@ -347,7 +377,8 @@ def evaluate_models(model_uris: list[str], out_dir: Path,
                 pred = pd.DataFrame(pred)
             task = _task_of(pred)
             metrics = score(task, cset, pred)
-            rows.append({"model": uri, "task": task, "kind": cset.kind, "part": cset.part,
+            rows.append({"model": uri, "task": task, "kind": cset.kind,
+                         "language": cset.language, "part": cset.part,
                          "documents": cset.documents, "clauses": int(metrics["n"]),
                          **{m: metrics.get(m, float("nan")) for m in TASK_METRICS[task]}})
     table = pd.DataFrame(rows)

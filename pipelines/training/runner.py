@@ -92,12 +92,24 @@ def augmented_train(cfg: ExperimentConfig, train: pd.DataFrame
     return pd.concat([train, result.rows], ignore_index=True), result.metrics()
 
 
-def challenge_metrics(task: str, model: Any, metrics: dict[str, float]) -> pd.DataFrame:
-    """Add ``challenge/<kind>/<metric>`` (dev) and ``challenge_final/…`` to ``metrics``; return
-    the dev parts' errors. Nothing when the repository has no challenge sets."""
+def run_languages(splits: dict[str, pd.DataFrame]) -> list[str]:
+    """The languages a run's data covers (English for tables without a language column): the
+    challenge kinds in these languages are the ones the model is judged on."""
+    frames = [f for f in splits.values() if not f.empty]
+    if not frames or not any("language" in f.columns for f in frames):
+        return ["en"]
+    codes = pd.concat([f["language"] for f in frames if "language" in f.columns]).fillna("en")
+    return sorted(set(codes))
+
+
+def challenge_metrics(task: str, model: Any, metrics: dict[str, float],
+                      languages: list[str] | None = None) -> pd.DataFrame:
+    """Add ``challenge/<kind>/<metric>`` (dev) and ``challenge_final/…`` to ``metrics`` for the
+    kinds in ``languages`` (default: all); return the dev parts' errors. Nothing when the
+    repository has no challenge sets in those languages."""
     from pipelines.evaluation import challenge
 
-    sets = challenge.load_sets(challenge.PARTS)
+    sets = challenge.load_sets(challenge.PARTS, languages=languages)
     if not sets:
         return pd.DataFrame()
     results = {}
@@ -202,7 +214,7 @@ def run_experiment(cfg: ExperimentConfig, register: bool = False,
                     frame["type"].tolist(), pred["type"].tolist())
             metrics.update(language_metrics(cfg.task, frame, pred, METRIC_PREFIX[split]))
         metrics["inference_clauses_per_s"] = throughput
-        challenge_errors = challenge_metrics(cfg.task, model, metrics)
+        challenge_errors = challenge_metrics(cfg.task, model, metrics, run_languages(splits))
         score = generalization_score(cfg.task, metrics)
         if score is not None:
             metrics[SELECTION_METRIC] = score

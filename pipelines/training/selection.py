@@ -8,7 +8,9 @@ In-domain validation alone favours models that memorise recent GA markup. The re
 where ``<primary>`` is macro-F1 (clause-type) or exact match (action-phrase), and the transfer
 metric is preambular/operative macro-F1 (clause-type) or phrase exact match (action-phrase),
 both on the challenge sets' **dev** parts (``pipelines.evaluation.challenge``); final parts never
-enter selection. The minimum over kinds makes the worst genre count. Without challenge metrics
+enter selection. The minimum over kinds makes the worst genre count. Only the kinds in the
+languages of a run's data are scored (``kind.json``, ``pipelines.evaluation.challenge``): an
+English model is not judged on French documents, a multilingual one is. Without challenge metrics
 the score is the validation metric alone.
 """
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipelines.errors import UnclauseError
 from pipelines.evaluation import challenge
 
 DOC = """RESOLUTION 9 (1950)
@@ -68,6 +69,23 @@ def test_load_set_segments_the_document_and_aligns_by_text(root: Path) -> None:
     assert cset.mismatches == [] and cset.extra_segments == 0
     assert challenge.load_set("harbour", "final", root) is None
     assert challenge.available_kinds(root)[0] == "harbour"
+
+
+def test_kinds_are_filtered_by_their_declared_language(root: Path) -> None:
+    french = root / "port" / "dev"
+    french.mkdir(parents=True)
+    for name in ("hc-1950.txt", "hc-1950.labels.jsonl"):
+        (french / name.replace("hc-", "pc-")).write_bytes((root / "harbour" / "dev" / name).read_bytes())
+    (root / "port" / "kind.json").write_text('{"language": "FR"}', encoding="utf-8")
+    assert challenge.kind_language("port", root) == "fr"
+    assert challenge.kind_language("harbour", root) == "en"
+    assert [s.kind for s in challenge.load_sets(root=root)] == ["harbour", "port"]
+    assert [s.kind for s in challenge.load_sets(root=root, languages=["en"])] == ["harbour"]
+    only = challenge.load_sets(root=root, languages=["fr", "es"])
+    assert [(s.kind, s.language) for s in only] == [("port", "fr")]
+    (root / "port" / "kind.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(UnclauseError, match="no language code"):
+        challenge.kind_language("port", root)
 
 
 def _predictor(types: list[str], phrases: list[str | None]):
