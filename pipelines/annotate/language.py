@@ -9,6 +9,7 @@ both (an input value it replaces is kept as ``input_language``).
 from __future__ import annotations
 
 from itertools import groupby
+from operator import attrgetter
 
 from pipelines.annotate.stream import Unit
 from pipelines.errors import UnclauseError
@@ -31,7 +32,7 @@ def unit_languages(units: list[Unit], override: str | None = None) -> list[str |
     if override is not None:
         return [override] * len(units)
     out: list[str | None] = []
-    for _, group in groupby(units, key=lambda u: u.doc_id):
+    for _, group in groupby(units, key=attrgetter("doc_id")):
         doc = list(group)
         given = [u.record.get("language") for u in doc]
         if all(isinstance(g, str) and g for g in given):

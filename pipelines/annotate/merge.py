@@ -143,18 +143,22 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
     proba = ([type_pred[f"proba_{t}"].tolist() for t in CLAUSE_TYPES if f"proba_{t}" in type_pred]
              if keep_proba else [])
     codes: dict[str, str | None] = {}  # language → its code, once per distinct value
+    output_keys = frozenset(OUTPUT_FIELDS)
     rows = []
     for i, record in enumerate(records):
-        row = dict(record)
-        for key in OUTPUT_FIELDS:
-            if key in row:
-                row[f"input_{key}"] = row.pop(key)
+        if output_keys.isdisjoint(record):  # the usual case: no input field to rename
+            row = record
+        else:
+            row = dict(record)
+            for key in OUTPUT_FIELDS:
+                if key in row:
+                    row[f"input_{key}"] = row.pop(key)
         score = round(float(scores[i]), 6)
-        phrase, span = checked_span(record["text"], phrases[i], starts[i], ends[i])
-        row.update({"type": str(types[i]), "type_score": score,
-                    "action_phrase": phrase,
-                    "action_lemma": _clean(lemmas[i]) if phrase else None,
-                    "action_span": span, "review": score < review_threshold})
+        phrase, span = (None, None) if phrases[i] is None else checked_span(
+            record["text"], phrases[i], starts[i], ends[i])
+        row = {**row, "type": str(types[i]), "type_score": score, "action_phrase": phrase,
+               "action_lemma": _clean(lemmas[i]) if phrase else None, "action_span": span,
+               "review": score < review_threshold}
         if languages is not None:
             language = languages[i]
             if "language" in row and row["language"] != language:

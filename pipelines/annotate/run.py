@@ -279,7 +279,7 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
                 rows = annotate_units(batch, models, review_threshold, keep_proba, lang)
                 if isinstance(models, ModelRouter) and (late := models.other_identity()):
                     state.check_late_models(late, partial)
-                data = "".join(dumps(r) + "\n" for r in rows).encode("utf-8")
+                data = ("\n".join(map(dumps, rows)) + "\n").encode("utf-8") if rows else b""
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
