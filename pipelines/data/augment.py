@@ -29,7 +29,9 @@ clause has no phrase in the GA sense):
 
 :func:`augment_documents` copies a share of the training documents, applies each enabled
 transformation to a copy with some probability (at least one per copy), seeded, and returns the
-new rows with the count of documents each transformation touched.
+new rows with the count of documents each transformation touched. A document in another
+language (``language`` column) gets the language-neutral transformations and those with
+templates for its language (``pipelines.data.augment_languages``); the others are skipped.
 """
 
 from __future__ import annotations
@@ -312,8 +314,8 @@ _BRIDGES = (("Decides:", "to"), ("Decide to:", "bare"), ("Recommends:", "to"),
             ("Recommends to the Ministries of Education:", "bare"))
 
 
-def bridge_items(rows: list[Row], rng: random.Random) -> list[Row] | None:
-    """A run of operative clauses → a bare bridge line (``other``) and infinitive items."""
+def operative_run(rows: list[Row], rng: random.Random) -> list[int] | None:
+    """Indices of 2 to 5 consecutive operative clauses that open with their phrase, at random."""
     op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
     if len(op) < 2:
         return None
@@ -323,7 +325,13 @@ def bridge_items(rows: list[Row], rng: random.Random) -> list[Row] | None:
         if i != run[-1] + 1 or len(run) >= 5:
             break
         run.append(i)
-    if len(run) < 2:
+    return run if len(run) >= 2 else None
+
+
+def bridge_items(rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """A run of operative clauses → a bare bridge line (``other``) and infinitive items."""
+    run = operative_run(rows, rng)
+    if run is None:
         return None
     bridge, form = rng.choice(_BRIDGES)
     marker = rng.choice(("paren", "number", "none"))
@@ -564,6 +572,8 @@ def augment_documents(train: pd.DataFrame, enabled: list[str], fraction: float,
     Each copy gets each enabled transformation with ``probability`` (at least one); copies get
     new ``doc_id``s (``<doc>#aug``) and fresh ``para_id``s. ``train`` itself is not changed.
     """
+    from pipelines.data.augment_languages import transform_for
+
     unknown = sorted(set(enabled) - set(TRANSFORMS))
     if unknown:
         raise ValueError(f"unknown transformations: {unknown}")
@@ -582,7 +592,8 @@ def augment_documents(train: pd.DataFrame, enabled: list[str], fraction: float,
         chosen = [n for n in names if rng.random() < probability] or [rng.choice(names)]
         applied = []
         for name in chosen:
-            new = TRANSFORMS[name](rows, rng)
+            transform = transform_for(name, str(rows[0].get("language") or "en"))
+            new = transform(rows, rng) if transform is not None else None
             if new is not None:
                 rows = new
                 applied.append(name)
