@@ -49,7 +49,7 @@ def feature_matrix(vocabulary: Mapping[str, int],
         # a mapping here: the exact-class test above (faster than isinstance) does not narrow
         for k, v in d.items():  # type: ignore[union-attr]  # a mapping
             if v.__class__ is str:
-                i = get(k + "=" + v)
+                i = get(f"{k}={v}")  # one string built (k + "=" + v builds two)
                 if i is not None:
                     append(i)
             else:
