@@ -131,6 +131,30 @@ def _span(rows: list[Row], type_: str) -> list[int]:
     return [i for i, r in enumerate(rows) if r.get("type") == type_]
 
 
+#: a clause with final punctuation (a footnote digit after the mark allowed)
+_ENDED_RE = re.compile(r"[,;.:]\W*\d{0,3}\W*$")
+#: longest clause without final punctuation still read as a heading
+_HEADING_WORDS = 25
+
+
+def headings_as_other(rows: list[Row]) -> list[Row]:
+    """Part headings the markup typed preambular or operative ("V", "Fishing overcapacity",
+    inside a resolution's main body) retyped ``other``, as the label definitions have them.
+
+    A clause of the XML corpus without final punctuation is a heading; a copy that kept its
+    source type would teach twice over that such lines are operative, against the documents
+    whose markup types them right.
+    """
+    out = []
+    for r in rows:
+        text = str(r.get("text") or "").strip()
+        if (r.get("type") in (PRE, OP) and not _ENDED_RE.search(text)
+                and len(text.split()) <= _HEADING_WORDS):
+            r = _other(r, text)
+        out.append(r)
+    return out
+
+
 # --------------------------------------------------------------------------- transformations
 
 
@@ -274,8 +298,23 @@ def page_breaks(rows: list[Row], rng: random.Random) -> list[Row] | None:
     return out
 
 
+def _lead_in(first: Row, rng: random.Random) -> tuple[Row, str]:
+    """A preambular lead-in line ("Considering:", "Determining as priorities:") and its word."""
+    if rng.random() < 0.5:  # the run's own opening ("Determining:", "Deeply concerned:")
+        lead_word, lead_lemma = _phrase(first) or "Considering", first.get("action_lemma")
+    else:
+        lead_word = rng.choice(("Considering", "Considering", "Noting", "Recognizing",
+                                "Taking into account"))
+        lead_lemma = {"Considering": "consider", "Noting": "note", "Recognizing": "recognize",
+                      "Taking into account": "take into account"}[lead_word]
+    tail = rng.choice(("", "", " as priorities", " the following"))
+    return _new(first, f"{lead_word}{tail}:", PRE, lead_word, lead_lemma), lead_word
+
+
 def considering_that(rows: list[Row], rng: random.Random) -> list[Row] | None:
-    """A run of preambular clauses → a lead-in ("Considering:") and its items."""
+    """A run of preambular clauses → a lead-in ("Considering:") and its items; sometimes two
+    lead-ins in a row, the second after the first one's items ("Taking into account: …;
+    Determining as priorities: …,")."""
     pre = _span(rows, PRE)
     runs: list[list[int]] = []
     for i in pre:
@@ -286,27 +325,25 @@ def considering_that(rows: list[Row], rng: random.Random) -> list[Row] | None:
     runs = [r for r in runs if len(r) >= 2]
     if not runs:
         return None
-    run = rng.choice(runs)[: rng.randint(2, 5)]
-    first = rows[run[0]]
-    if rng.random() < 0.5:  # the run's own opening ("Determining:", "Deeply concerned:")
-        lead_word, lead_lemma = _phrase(first) or "Considering", first.get("action_lemma")
-    else:
-        lead_word = rng.choice(("Considering", "Considering", "Noting", "Recognizing",
-                                "Taking into account"))
-        lead_lemma = {"Considering": "consider", "Noting": "note", "Recognizing": "recognize",
-                      "Taking into account": "take into account"}[lead_word]
-    tail = rng.choice(("", "", " as priorities", " the following"))
-    lead = _new(first, f"{lead_word}{tail}:", PRE, lead_word, lead_lemma)
-    items = []
-    for k, i in enumerate(run):
-        after = _after_phrase(rows[i]) or ""
-        body = after[5:] if after.lower().startswith("that ") else after
-        prefix = "That " if lead_word == "Considering" or after.lower().startswith("that ") else ""
-        text = f"{prefix}{_lower_first(body) if prefix else _upper_first(body)}"
-        if rng.random() < 0.3:
-            text = f"({'abcdefgh'[k]}) {text}"
-        items.append(_new(rows[i], _end(text, ";" if k < len(run) - 1 else rng.choice(",;."))))
-    return rows[: run[0]] + [lead] + items + rows[run[-1] + 1:]
+    run = rng.choice(runs)[: rng.randint(2, 7)]
+    groups = [run]
+    if len(run) >= 4 and rng.random() < 0.5:
+        cut = rng.randint(2, len(run) - 2)
+        groups = [run[:cut], run[cut:]]
+    out = rows[: run[0]]
+    for g, group in enumerate(groups):
+        lead, lead_word = _lead_in(rows[group[0]], rng)
+        out.append(lead)
+        last = rng.choice(",;.") if g == len(groups) - 1 else rng.choice(";;.")
+        for k, i in enumerate(group):
+            after = _after_phrase(rows[i]) or ""
+            body = after[5:] if after.lower().startswith("that ") else after
+            prefix = "That " if lead_word == "Considering" or after.lower().startswith("that ") else ""
+            text = f"{prefix}{_lower_first(body) if prefix else _upper_first(body)}"
+            if rng.random() < 0.3:
+                text = f"({'abcdefgh'[k]}) {text}"
+            out.append(_new(rows[i], _end(text, ";" if k < len(group) - 1 else last)))
+    return out + rows[run[-1] + 1:]
 
 
 _BRIDGES = (("Decides:", "to"), ("Decide to:", "bare"), ("Recommends:", "to"),
@@ -588,7 +625,7 @@ def augment_documents(train: pd.DataFrame, enabled: list[str], fraction: float,
     groups = {d: g for d, g in train[train["doc_id"].isin(picked_set)].groupby("doc_id", sort=False)}
     out: list[Row] = []
     for doc in picked:
-        rows = groups[doc].sort_values("para_id").to_dict("records")
+        rows = headings_as_other(groups[doc].sort_values("para_id").to_dict("records"))
         chosen = [n for n in names if rng.random() < probability] or [rng.choice(names)]
         applied = []
         for name in chosen:

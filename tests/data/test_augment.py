@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from pipelines.data.augment import TRANSFORMS, augment_documents
+from pipelines.data.augment import TRANSFORMS, augment_documents, headings_as_other
 
 PRE, OP, OTHER = "preambular", "operative", "other"
 #: invented clauses: (type, phrase, lemma, text)
@@ -112,6 +112,58 @@ def test_considering_that_makes_a_lead_in_and_items() -> None:
     items = out[lead + 1:lead + 3]
     assert all(r["type"] == PRE and r["action_phrase"] is None for r in items)
     assert all(r["text"].rstrip()[-1] in ",;." for r in items)
+
+
+#: a longer invented preamble: five preambular clauses with a phrase each
+LONG_PREAMBLE = [
+    (PRE, "Recalling", "recall", "Recalling its work on the safety of small harbours,"),
+    (PRE, "Noting", "note", "Noting the rise in the number of fishing boats lost at sea,"),
+    (PRE, "Aware", "be aware", "Aware that many harbours lack a working radio station,"),
+    (PRE, "Concerned", "be concerned", "Concerned at the cost of rescue operations,"),
+    (PRE, "Welcoming", "welcome", "Welcoming the new training courses for harbour staff,"),
+]
+
+
+def _long_rows() -> list[dict]:
+    doc = [DOC[1], *LONG_PREAMBLE, *DOC[5:]]
+    return [{"doc_id": "d2", "para_id": i, "type": t, "action_phrase": p, "action_lemma": lem,
+             "text": text, "split": "train"} for i, (t, p, lem, text) in enumerate(doc)]
+
+
+def test_considering_that_sometimes_makes_two_lead_ins_in_a_row() -> None:
+    seen = 0
+    for seed in range(30):
+        out = TRANSFORMS["considering_that"](_long_rows(), random.Random(seed))
+        leads = [i for i, r in enumerate(out) if r["text"].endswith(":")]
+        assert all(out[i]["type"] == PRE and out[i]["action_phrase"] for i in leads)
+        if len(leads) == 2:
+            seen += 1
+            first, second = leads
+            # the second lead-in follows the first one's last item, which ends a list item
+            assert second - first >= 3 and out[second - 1]["action_phrase"] is None
+            assert out[second - 1]["text"][-1] in ";." and out[second - 1]["type"] == PRE
+            assert out[second + 1]["type"] == PRE and out[second + 1]["action_phrase"] is None
+    assert seen >= 3
+
+
+def test_headings_the_markup_typed_operative_are_copied_as_other() -> None:
+    rows = [{"type": OP, "text": "V", "action_phrase": None, "action_lemma": None},
+            {"type": OP, "text": "Fishing capacity and fleet size", "action_phrase": "Fishing",
+             "action_lemma": "fish"},
+            {"type": PRE, "text": "Recalling its resolution 12/3,", "action_phrase": "Recalling",
+             "action_lemma": "recall"},
+            {"type": OP, "text": "4. Decides to remain seized of the matter.",
+             "action_phrase": "Decides", "action_lemma": "decide"},
+            {"type": OP, "text": "5. Notes the report of the Commission;12",
+             "action_phrase": "Notes", "action_lemma": "note"}]
+    out = headings_as_other(rows)
+    assert [r["type"] for r in out] == [OTHER, OTHER, PRE, OP, OP]
+    assert out[1]["action_phrase"] is None and out[1]["action_lemma"] is None
+    assert rows[0]["type"] == OP  # the input rows are left alone
+    frame = pd.DataFrame([{**r, "doc_id": "d9", "para_id": i, "split": "train"}
+                          for i, r in enumerate(rows)])
+    copied = augment_documents(frame, ["footnote_digits"], 1.0, 1.0, seed=1).rows
+    assert copied["type"].tolist()[:2] == [OTHER, OTHER]
 
 
 def test_bridge_items_are_operative_with_infinitive_phrases() -> None:
