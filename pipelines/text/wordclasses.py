@@ -12,7 +12,8 @@ import re
 
 __all__ = [
     "ABBREVIATIONS", "CONTINUING_WORDS", "DATE_RE", "FUNCTION_WORDS", "MODALS", "MODIFIER_ADVERBS",
-    "MONTHS", "MONTH_RE", "NOUN_PHRASE_STARTS", "NOUN_PREPOSITIONS", "OPENING_ADVERBS",
+    "ING_PREPOSITIONS", "MONTHS", "MONTH_RE", "NOUN_PHRASE_STARTS", "NOUN_PREPOSITIONS",
+    "OPENING_ADVERBS",
     "SUBORDINATORS", "wordset",
 ]
 
@@ -43,6 +44,11 @@ OPENING_ADVERBS = frozenset({
 })
 #: conjunctions that open a subordinate (non-enacting) clause
 SUBORDINATORS = frozenset({"whereas", "given", "since", "inasmuch"})
+#: prepositions in -ing: "Including:", "Concerning the agenda:" open no participle clause
+ING_PREPOSITIONS = frozenset({
+    "including", "concerning", "regarding", "following", "during", "according", "excluding",
+    "pending", "notwithstanding", "barring", "respecting", "touching",
+})
 #: modal verbs; a subject followed by one is a finite predicate
 MODALS = frozenset({"shall", "should", "will", "may", "must", "would", "can", "could"})
 #: after a word in -s these make it a plural noun, not a verb ("Participants at", "Threats of")
