@@ -137,21 +137,36 @@ _ENDED_RE = re.compile(r"[,;.:]\W*\d{0,3}\W*$")
 _HEADING_WORDS = 25
 
 
+def _is_heading(type_: object, text: str) -> bool:
+    """A clause typed preambular or operative that is a part heading: no final punctuation, at
+    most :data:`_HEADING_WORDS` words (in the XML corpus a clause always ends in a mark)."""
+    text = text.strip()
+    return (type_ in (PRE, OP) and not _ENDED_RE.search(text)
+            and len(text.split()) <= _HEADING_WORDS)
+
+
 def headings_as_other(rows: list[Row]) -> list[Row]:
     """Part headings the markup typed preambular or operative ("V", "Fishing overcapacity",
     inside a resolution's main body) retyped ``other``, as the label definitions have them.
 
-    A clause of the XML corpus without final punctuation is a heading; a copy that kept its
-    source type would teach twice over that such lines are operative, against the documents
-    whose markup types them right.
+    A few resolutions' markup types their part headings operative where the others type them
+    other; a copy that kept the source type would teach that noise twice over.
     """
-    out = []
-    for r in rows:
-        text = str(r.get("text") or "").strip()
-        if (r.get("type") in (PRE, OP) and not _ENDED_RE.search(text)
-                and len(text.split()) <= _HEADING_WORDS):
-            r = _other(r, text)
-        out.append(r)
+    return [_other(r, r["text"]) if _is_heading(r.get("type"), str(r.get("text") or "")) else r
+            for r in rows]
+
+
+def headings_as_other_table(train: pd.DataFrame) -> pd.DataFrame:
+    """:func:`headings_as_other` on a clause table (a copy; the rows keep their order)."""
+    texts = train["text"].fillna("").astype(str)
+    mask = [_is_heading(t, x) for t, x in zip(train["type"], texts, strict=True)]
+    if not any(mask):
+        return train
+    out = train.copy()
+    out.loc[mask, "type"] = OTHER
+    for col in ("action_phrase", "action_lemma"):
+        if col in out:
+            out.loc[mask, col] = None
     return out
 
 
@@ -159,7 +174,10 @@ def headings_as_other(rows: list[Row]) -> list[Row]:
 
 
 def numbering(rows: list[Row], rng: random.Random) -> list[Row] | None:
-    """Operative numbers removed, preambular clauses numbered, narrative preamble paragraphs."""
+    """Operative numbers removed, preambular clauses numbered, narrative preamble paragraphs;
+    a third of the time operative clauses take section numbers instead ("2.1 Every vessel
+    shall …", as annexed provisions and action plans have them), so that the form of a number
+    says nothing about the type either way."""
     pre, op = _span(rows, PRE), _span(rows, OP)
     if not pre and not op:
         return None
@@ -177,6 +195,10 @@ def numbering(rows: list[Row], rng: random.Random) -> list[Row] | None:
             out[i] = _new(out[i], f"{num} {_upper_first(_end(after[5:], '.'))}", PRE)
         else:
             out[i]["text"] = f"{num} {out[i]['text']}"
+    if op and rng.random() < 1 / 3:
+        part = rng.randint(3, 8)  # clauses per section
+        for j, i in enumerate(op):
+            out[i]["text"] = f"{1 + j // part}.{1 + j % part} {out[i]['text']}"
     return out
 
 

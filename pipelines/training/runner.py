@@ -85,8 +85,11 @@ def augmented_train(cfg: ExperimentConfig, train: pd.DataFrame
     enabled = cfg.augment.enabled()
     if not enabled:
         return train, {}
-    from pipelines.data.augment import augment_documents
+    from pipelines.data.augment import augment_documents, headings_as_other_table
 
+    # the generalizing model learns headings as the label definitions type them (the copies
+    # are cleaned likewise inside augment_documents)
+    train = headings_as_other_table(train)
     result = augment_documents(train, enabled, cfg.augment.fraction, cfg.augment.probability,
                                cfg.seed)
     return pd.concat([train, result.rows], ignore_index=True), result.metrics()

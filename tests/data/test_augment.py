@@ -8,7 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from pipelines.data.augment import TRANSFORMS, augment_documents, headings_as_other
+from pipelines.data.augment import (
+    TRANSFORMS,
+    augment_documents,
+    headings_as_other,
+    headings_as_other_table,
+)
 
 PRE, OP, OTHER = "preambular", "operative", "other"
 #: invented clauses: (type, phrase, lemma, text)
@@ -63,11 +68,18 @@ def test_input_rows_are_not_changed() -> None:
 
 
 def test_numbering_moves_numbers_from_operative_to_preambular() -> None:
-    out = TRANSFORMS["numbering"](_rows(), random.Random(0))
-    ops = [r for r in out if r["type"] == OP]
-    pres = [r for r in out if r["type"] == PRE]
-    assert ops and not any(re.match(r"\d", r["text"]) for r in ops)
-    assert all(re.match(r"\d", r["text"]) for r in pres)
+    plain = sectioned = 0
+    for seed in range(60):
+        out = TRANSFORMS["numbering"](_rows(), random.Random(seed))
+        ops = [r["text"] for r in out if r["type"] == OP]
+        pres = [r for r in out if r["type"] == PRE]
+        assert all(re.match(r"\d", r["text"]) for r in pres)
+        if not any(re.match(r"\d", t) for t in ops):
+            plain += 1
+        else:  # section numbers, the clause's own number gone: "1.2 Invites …"
+            assert all(re.match(r"\d\.\d [A-Z]", t) for t in ops), ops
+            sectioned += 1
+    assert plain > sectioned > 0
 
 
 def test_footnote_digits_follow_final_punctuation() -> None:
@@ -164,6 +176,10 @@ def test_headings_the_markup_typed_operative_are_copied_as_other() -> None:
                           for i, r in enumerate(rows)])
     copied = augment_documents(frame, ["footnote_digits"], 1.0, 1.0, seed=1).rows
     assert copied["type"].tolist()[:2] == [OTHER, OTHER]
+    cleaned = headings_as_other_table(frame)
+    assert cleaned["type"].tolist() == [OTHER, OTHER, PRE, OP, OP]
+    assert cleaned["action_phrase"].isna().tolist() == [True, True, False, False, False]
+    assert frame["type"].tolist()[0] == OP  # a copy: the table itself is left alone
 
 
 def test_bridge_items_are_operative_with_infinitive_phrases() -> None:
