@@ -14,8 +14,11 @@ souhaitable que …", "Il est recommandé que …" (phrase "Il est recommandé")
 formula "La Conférence internationale de l’éducation, convoquée à Genève …, réunie en sa …
 session,", first-person "Nous, ministres …," with "Nous recommandons", bridges "Soumet aux
 ministères … la recommandation suivante :" / "Décide :" with "a) De prier … ;" items, and vote
-lines "Adoptée à la 12e séance plénière, …". Labels stay true as in ``augment``: types, and
-phrases that are the opening of the new text (lemmas: the canonical English verb).
+lines "Adoptée à la 12e séance plénière, …". Spanish (``es``) templates have the same shapes
+("Considerando: Que …;", "… deberían …", "Se recomienda que …", "La Conferencia Internacional
+de Educación, … reunida en su … reunión,", "Decide: a) Pedir …;", "Aprobada en la 12ª sesión
+plenaria …"). Labels stay true as in ``augment``: types, and phrases that are the opening of the
+new text (lemmas: the canonical English verb).
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ from pipelines.data.augment import (
     _upper_first,
 )
 
-#: transformations that write no words: any language's rows
+#: transformations that write no words: any language's rows (a language's own version, when it
+#: has one, is used instead: French numbering also writes narrative paragraphs)
 LANGUAGE_NEUTRAL = frozenset({"numbering", "footnote_digits", "headings", "page_breaks",
                               "ocr_noise", "casing"})
 
@@ -69,9 +73,13 @@ class Words:
     recommended: tuple[str, ...]
     formula_re: re.Pattern
     formulas: tuple[str, ...]
+    #: formulas a clause is run into ("La Conférence, reconnaissant que …,")
+    short_formulas: tuple[str, ...]
     places: tuple[str, ...]
     sessions: tuple[str, ...]
     months: tuple[str, ...]
+    #: a date from ``day``, ``month``, ``year``
+    date: str
     groups: tuple[str, ...]
     we: str
     #: "Prie" → "Prions" (first person plural), "Prie" → "prier" (infinitive)
@@ -150,10 +158,13 @@ FRENCH = Words(
         "SESSION,",
         "La Conférence,",
     ),
+    short_formulas=("La Conférence,", "La Conférence internationale de l’éducation,",
+                    "La Conférence internationale de l'instruction publique,"),
     places=("Genève", "Corvale", "Aldara", "Mirenna"),
     sessions=("deuxième", "cinquième", "huitième", "douzième", "vingtième", "vingt-sixième",
               "trente-neuvième", "quarante-septième"),
     months=("mars", "juillet", "septembre", "octobre"),
+    date="{day} {month} {year}",
     groups=("Comité des directeurs des douanes", "Forum des États côtiers",
             "Conseil des archives nationales"),
     we="Nous",
@@ -180,8 +191,97 @@ FRENCH = Words(
                "{n} Documents officiels du Conseil de sécurité, {session} année, {meeting}e séance."),
 )
 
+# --------------------------------------------------------------------------- Spanish verbs
+
+#: first word of a Spanish operative phrase → first person plural / infinitive, where the -a
+#: (-ar verb) rule fails: stem changes and -er/-ir verbs
+_ES_NOSOTROS = {"Decide": "Decidimos", "Pide": "Pedimos", "Reconoce": "Reconocemos",
+                "Acoge": "Acogemos", "Hace": "Hacemos", "Alienta": "Alentamos",
+                "Recomienda": "Recomendamos", "Recuerda": "Recordamos", "Aprueba": "Aprobamos",
+                "Se": None, "Es": None}
+_ES_INF = {"Decide": "decidir", "Pide": "pedir", "Reconoce": "reconocer", "Acoge": "acoger",
+           "Hace": "hacer", "Alienta": "alentar", "Recomienda": "recomendar",
+           "Recuerda": "recordar", "Aprueba": "aprobar", "Se": None, "Es": None}
+_ES_VERB = re.compile(r"^[A-ZÁÉÍÓÚ][a-záéíóúñ]+a$")
+
+
+def _es_first_person(word: str) -> str | None:
+    """"Invita" → "Invitamos", "Pide" → "Pedimos"; None when unknown."""
+    if word in _ES_NOSOTROS:
+        return _ES_NOSOTROS[word]
+    return word[:-1] + "amos" if _ES_VERB.match(word) else None
+
+
+def _es_infinitive(word: str) -> str | None:
+    """"Invita" → "invitar", "Pide" → "pedir"; None when unknown."""
+    if word in _ES_INF:
+        return _ES_INF[word]
+    return (word[:-1] + "ar").lower() if _ES_VERB.match(word) else None
+
+
+SPANISH = Words(
+    lead_ins=(("Considerando", "consider"), ("Considerando", "consider"), ("Observando", "note"),
+              ("Reconociendo", "recognize"), ("Teniendo en cuenta", "take into account")),
+    lead_tails=("", "", " lo siguiente"),
+    colons=(":",),
+    that="Que",
+    that_re=re.compile(r"^que ", re.IGNORECASE),
+    subject_to=re.compile(r"^(?:a )?((?:los |las |el |la |al |todos los |todas las )?[A-ZÁÉÍÓÚ]\S*"
+                          r"(?: (?!(?:a|que|de|para|en)\b)\S+){0,6}?) (?:a |de )"
+                          r"([a-záéíóúñ]+(?:ar|er|ir)(?:se)?)\b(.*)$"),
+    plural_subject=re.compile(r"^(?:los|las|todos|todas)\b|\by\b", re.IGNORECASE),
+    modals=("debería", "debería", "debe", "podría"),
+    modals_plural=("deberían", "deberían", "deben", "podrían"),
+    impersonal=("Es conveniente que", "Es importante que", "Es necesario que", "Convendría que"),
+    recommended=("Se recomienda", "Se recomienda", "SE RECOMIENDA"),
+    formula_re=re.compile(r"(?:La |El |Los |Las )[A-ZÁÉ][\w ]+,"),
+    formulas=(
+        "La Conferencia Internacional de Instrucción Pública, convocada en {place} por la Oficina "
+        "Internacional de Educación, reunida en su {session} reunión, el {date},",
+        "La Conferencia Internacional de Educación, convocada en {place} por la Organización de las "
+        "Naciones Unidas para la Educación, la Ciencia y la Cultura, reunida en su {session} "
+        "reunión del {day} al {date},",
+        "La Conferencia Internacional de Educación, reunida en {place} en su {session} reunión,",
+        "Nosotros, los ministros de educación y jefes de delegación, reunidos en {place} el {date},",
+        "Los participantes en la {session} reunión del {group}, celebrada en {place} el {date},",
+        "LA CONFERENCIA INTERNACIONAL DE EDUCACIÓN, REUNIDA EN {place_upper} EN SU "
+        "{session_upper} REUNIÓN,",
+        "La Conferencia,",
+    ),
+    short_formulas=("La Conferencia,", "La Conferencia Internacional de Educación,",
+                    "La Conferencia Internacional de Instrucción Pública,"),
+    places=("Ginebra", "Corvale", "Aldara", "Mirenna"),
+    sessions=("segunda", "quinta", "octava", "duodécima", "vigésima", "trigésima novena",
+              "cuadragésima séptima"),
+    months=("marzo", "julio", "septiembre", "octubre"),
+    date="{day} de {month} de {year}",
+    groups=("Comité de Directores de Aduanas", "Foro de Estados Costeros",
+            "Consejo de Archivos Nacionales"),
+    we="Nosotros",
+    first_person=_es_first_person,
+    infinitive=_es_infinitive,
+    bridges=(("Somete a los Ministerios de Instrucción Pública de los diversos países la "
+              "recomendación siguiente:", "as is"),
+             ("Recomienda a los ministerios de educación de los Estados miembros los principios y "
+              "medidas siguientes:", "as is"),
+             ("Aprueba las conclusiones y propuestas de acción siguientes:", "as is"),
+             ("Decide:", "infinitive"), ("Decidimos:", "infinitive"),
+             ("Recomienda lo siguiente:", "as is")),
+    infinitive_marker=_upper_first,
+    votes=("Aprobada en la {meeting}ª sesión plenaria, por {yes} votos contra {no} y {abst} "
+           "abstenciones.",
+           "Aprobada por unanimidad en la {meeting}ª sesión.",
+           "Aprobada sin votación en la {meeting}ª sesión plenaria.",
+           "Aprobada en la {meeting}ª sesión plenaria de la Conferencia, el {date}.",
+           "{meeting}ª sesión plenaria {date}"),
+    footnotes=("{n} Documentos Oficiales de la Asamblea General, Suplemento núm. {k} (A/{k}/{n}).",
+               "{n} Ibid.",
+               "{n} Véase el documento {sym}, anexo.",
+               "{n} Documentos Oficiales del Consejo de Seguridad, {meeting}ª sesión."),
+)
+
 #: the languages with word templates
-WORDS: dict[str, Words] = {"fr": FRENCH}
+WORDS: dict[str, Words] = {"fr": FRENCH, "es": SPANISH}
 
 
 # --------------------------------------------------------------------------- transformations
@@ -192,10 +292,29 @@ def _fill(w: Words, rng: random.Random) -> dict[str, object]:
     place, session = rng.choice(w.places), rng.choice(w.sessions)
     return {"place": place, "place_upper": place.upper(), "session": session,
             "session_upper": session.upper(), "day": day, "group": rng.choice(w.groups),
-            "date": f"{day + rng.randint(1, 8)} {rng.choice(w.months)} {rng.randint(1934, 2023)}",
+            "date": w.date.format(day=day + rng.randint(1, 8), month=rng.choice(w.months),
+                                  year=rng.randint(1934, 2023)),
             "meeting": rng.randint(2, 120), "yes": rng.randint(20, 150), "no": rng.randint(0, 9),
             "abst": rng.randint(1, 30), "k": rng.randint(1, 80), "n": rng.randint(1, 60),
             "sym": f"E/{rng.randint(1950, 2020)}/{rng.randint(2, 99)}"}
+
+
+def numbering(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None:
+    """``augment.numbering``, and numbered narrative paragraphs in the preamble: "Notant que
+    les inscriptions ont augmenté," → "1.2 Les inscriptions ont augmenté." (no phrase)."""
+    out = augment.numbering(rows, rng)
+    if out is None:
+        return None
+    for i, r in enumerate(out):
+        num, rest = _strip_number(r["text"])
+        phrase = _phrase(r)
+        if r.get("type") != PRE or not num or not phrase or not rest.startswith(phrase):
+            continue
+        after = rest[len(phrase):].lstrip(" ,")
+        that = w.that_re.match(after)
+        if that and rng.random() < 0.5:
+            out[i] = _new(r, f"{num}{_upper_first(_end(after[that.end():], '.'))}", PRE)
+    return out
 
 
 def considering_that(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None:
@@ -242,7 +361,7 @@ def modal_operative(w: Words, rows: list[Row], rng: random.Random) -> list[Row] 
         m = w.subject_to.match(after)
         that = w.that_re.match(after)
         if m:  # "Engage les États Membres à renforcer …" → "Les États Membres devraient renforcer …"
-            subject = re.sub(r"^aux ", "les ", re.sub(r"^au ", "le ", m.group(1)))
+            subject = re.sub(r"^aux ", "les ", re.sub(r"^au ", "le ", re.sub(r"^al ", "el ", m.group(1))))
             modals = w.modals_plural if w.plural_subject.search(subject) else w.modals
             out[i] = _new(r, f"{num}{_upper_first(subject)} {rng.choice(modals)} "
                              f"{m.group(2)}{m.group(3)}", OP)
@@ -306,7 +425,8 @@ def formula_merge(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | 
             phrase = _phrase(nxt)
             if phrase and not body.startswith(phrase):
                 phrase = _lower_first(phrase)
-            merged = _new(nxt, f"{rows[i]['text'].strip()} {body}", nxt["type"], phrase,
+            formula = rows[i]["text"].strip() if rng.random() < 0.5 else rng.choice(w.short_formulas)
+            merged = _new(nxt, f"{formula} {body}", nxt["type"], phrase,
                           nxt.get("action_lemma"))
             return rows[:i] + [merged] + rows[i + 2:]
     return None
@@ -337,10 +457,13 @@ def bridge_items(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | N
 
 
 def votes_footnotes(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None:
-    """A vote line after the last operative clause and a footnote block (``other``)."""
+    """A vote line after the last operative clause and a footnote block (``other``); or none:
+    the document ends on its last operative clause, as recommendations are printed."""
     op = _span(rows, OP)
     if not op:
         return None
+    if op[-1] + 1 < len(rows) and rng.random() < 0.3:
+        return rows[: op[-1] + 1]
     fill = _fill(w, rng)
     block = [_other(rows[op[-1]], rng.choice(w.footnotes).format(**{**fill, "n": fill["n"] + j}))
              for j in range(rng.randint(0, 2))]
@@ -351,6 +474,7 @@ def votes_footnotes(w: Words, rows: list[Row], rng: random.Random) -> list[Row] 
 
 
 _WORDED: dict[str, Callable[[Words, list[Row], random.Random], list[Row] | None]] = {
+    "numbering": numbering,
     "considering_that": considering_that,
     "modal_operative": modal_operative,
     "first_person": first_person,
@@ -363,9 +487,9 @@ _WORDED: dict[str, Callable[[Words, list[Row], random.Random], list[Row] | None]
 def transform_for(name: str, language: str) -> Transform | None:
     """The transformation ``name`` for a document in ``language`` (ISO 639-1): English's own,
     a language-neutral one, this module's templates for the language, or None (skip it)."""
-    if language == "en" or name in LANGUAGE_NEUTRAL:
-        return augment.TRANSFORMS[name]
     words, fn = WORDS.get(language), _WORDED.get(name)
+    if language == "en" or (name in LANGUAGE_NEUTRAL and (words is None or fn is None)):
+        return augment.TRANSFORMS[name]
     if words is None or fn is None:
         return None
     return lambda rows, rng: fn(words, rows, rng)

@@ -33,13 +33,33 @@ DOC = [
      "4. Prie le Secrétaire général de lui rendre compte des progrès accomplis à sa prochaine session."),
     (OTHER, None, None, "40e séance plénière 3 décembre 2040"),
 ]
+DOC_ES = [
+    (OTHER, None, None, "Resolución 17/4. Los faros de las islas pequeñas"),
+    (OTHER, None, None, "La Asamblea General,"),
+    (PRE, "Recordando", "recall",
+     "Recordando su labor anterior sobre la seguridad de la navegación costera,"),
+    (PRE, "Observando", "note",
+     "Observando que muchas islas pequeñas aún dependen de faros construidos hace un siglo,"),
+    (PRE, "Consciente", "be aware",
+     "Consciente de que las reparaciones exigen conocimientos cada vez más escasos en la región,"),
+    (OP, "Acoge con beneplácito", "welcome",
+     "1. Acoge con beneplácito el inventario de faros insulares preparado por la Oficina Portuaria;"),
+    (OP, "Alienta", "encourage",
+     "2. Alienta a los Estados Miembros a compartir sus registros de mantenimiento con la Oficina;"),
+    (OP, "Decide", "decide", "3. Decide que los fareros recibirán formación sobre linternas antiguas;"),
+    (OP, "Invita", "invite",
+     "4. Invita a la Oficina a informar sobre los progresos en su próximo período de sesiones."),
+    (OTHER, None, None, "40ª sesión plenaria 3 de diciembre de 2040"),
+]
+DOCS = {"fr": DOC, "es": DOC_ES}
+FRENCH = re.compile(r"\b(?:Considérant|Il est|devraient|Adoptée|séance)\b")
 ENGLISH = re.compile(r"\b(?:Considering|That|should|desirable|recommended|Decides|We|Adopted|Official)\b")
 
 
 def _rows(language: str = "fr", doc: str = "d1") -> list[dict]:
     return [{"doc_id": doc, "para_id": i, "type": t, "action_phrase": p, "action_lemma": lem,
              "text": text, "split": "train", "language": language}
-            for i, (t, p, lem, text) in enumerate(DOC)]
+            for i, (t, p, lem, text) in enumerate(DOCS.get(language, DOC))]
 
 
 def _phrase_is_opening(row: dict) -> bool:
@@ -55,16 +75,18 @@ def test_transform_for_picks_by_language() -> None:
     for name in al.LANGUAGE_NEUTRAL:
         assert al.transform_for(name, "zh") is TRANSFORMS[name]
     assert al.transform_for("considering_that", "zh") is None  # no Chinese templates
+    assert al.transform_for("numbering", "fr") is not TRANSFORMS["numbering"]  # its own version
     assert al.transform_for("letters", "fr") is None  # no French letters
     assert callable(al.transform_for("modal_operative", "fr"))
 
 
+@pytest.mark.parametrize("language", sorted(DOCS))
 @pytest.mark.parametrize("name", sorted(al._WORDED))
-def test_french_transforms_keep_labels_true_and_write_no_english(name: str) -> None:
-    fn = al.transform_for(name, "fr")
+def test_worded_transforms_keep_labels_true_and_write_no_english(name: str, language: str) -> None:
+    fn = al.transform_for(name, language)
     changed = 0
     for seed in range(8):
-        rows = _rows()
+        rows = _rows(language)
         before = [dict(r) for r in rows]
         out = fn(rows, random.Random(seed))
         assert rows == before, "input rows must not change"
@@ -75,7 +97,18 @@ def test_french_transforms_keep_labels_true_and_write_no_english(name: str) -> N
         assert all(_phrase_is_opening(r) for r in out), [r["text"] for r in out]
         assert all((r["action_phrase"] is None) == (r["action_lemma"] is None) for r in out)
         assert not [r["text"] for r in out if ENGLISH.search(r["text"])]
+        if language == "es":
+            assert not [r["text"] for r in out if FRENCH.search(r["text"])]
     assert changed, name
+
+
+def test_french_numbering_writes_narrative_paragraphs() -> None:
+    narrative = set()
+    for seed in range(10):
+        out = al.transform_for("numbering", "fr")(_rows(), random.Random(seed))
+        assert [r["text"][:2] for r in out if r["type"] == OP] == ["Se", "En", "Dé", "Pr"]
+        narrative.update(r["text"] for r in out if r["type"] == PRE and r["action_phrase"] is None)
+    assert any(re.fullmatch(r"1?\.?\d\.? De nombreuses petites îles .* siècle\.", t) for t in narrative)
 
 
 def test_considering_lead_in_and_que_items() -> None:
@@ -124,10 +157,30 @@ def test_bridge_infinitive_items() -> None:
     assert {"D’engager", "De décider", "De prier"} & seen
 
 
-def test_vote_lines_follow_the_operative_part() -> None:
-    out = al.transform_for("votes_footnotes", "fr")(_rows(), random.Random(3))
-    last_op = max(i for i, r in enumerate(out) if r["type"] == OP)
-    assert out[last_op + 1]["type"] == OTHER and len(out) > len(DOC)
+def test_vote_lines_follow_the_operative_part_or_it_ends_the_document() -> None:
+    ends = set()
+    for seed in range(10):
+        out = al.transform_for("votes_footnotes", "fr")(_rows(), random.Random(seed))
+        last_op = max(i for i, r in enumerate(out) if r["type"] == OP)
+        assert out[: last_op + 1] == _rows()[: last_op + 1]
+        assert all(r["type"] == OTHER for r in out[last_op + 1:])
+        ends.add(len(out) - last_op - 1)
+    assert 0 in ends and max(ends) > 1
+
+
+def test_spanish_modal_and_lead_in() -> None:
+    texts = set()
+    for seed in range(12):
+        texts.update(r["text"] for r in al.transform_for("modal_operative", "es")(
+            _rows("es"), random.Random(seed)) or [])
+        texts.update(r["text"] for r in al.transform_for("considering_that", "es")(
+            _rows("es"), random.Random(seed)) or [])
+    assert any(re.match(r"2\. Los Estados Miembros (deberían|deben|podrían) compartir", t) for t in texts)
+    assert any(t.startswith(("3. Se recomienda que los fareros", "3. Es ", "3. Convendría"))
+               for t in texts)
+    assert any(re.sub(r"^[a-h]\) ", "", t).startswith("Que muchas islas") for t in texts)
+    assert [al._es_first_person(w) for w in ("Invita", "Pide", "Se")] == ["Invitamos", "Pedimos", None]
+    assert [al._es_infinitive(w) for w in ("Insta", "Recomienda", "Es")] == ["instar", "recomendar", None]
 
 
 def test_verb_forms() -> None:
@@ -138,16 +191,16 @@ def test_verb_forms() -> None:
 
 
 def test_augment_documents_follows_each_rows_language() -> None:
-    table = pd.DataFrame(_rows("fr", "f1") + _rows("zh", "z1") + _rows("es", "s1"))
+    table = pd.DataFrame(_rows("fr", "f1") + _rows("zh", "z1") + _rows("ru", "r1"))
     result = augment_documents(table, list(TRANSFORMS), 1.0, 1.0, seed=5)
-    assert set(result.rows["doc_id"]) == {"f1#aug", "z1#aug", "s1#aug"}
+    assert set(result.rows["doc_id"]) == {"f1#aug", "z1#aug", "r1#aug"}
     # worded transformations run on the French copy only (the others have no templates), at
     # most once; the language-neutral ones on all three
-    assert all(result.counts[n] <= 1 for n in al._WORDED)
+    assert all(result.counts[n] <= 1 for n in set(al._WORDED) - al.LANGUAGE_NEUTRAL)
     assert result.counts["first_person"] == result.counts["votes_footnotes"] == 1
     assert result.counts["letters"] == 0
     assert result.counts["numbering"] == result.counts["casing"] == 3
-    for doc in ("z1#aug", "s1#aug"):
+    for doc in ("z1#aug", "r1#aug"):
         texts = result.rows.loc[result.rows["doc_id"] == doc, "text"]
         assert not texts.str.contains(ENGLISH).any()
     again = augment_documents(table, list(TRANSFORMS), 1.0, 1.0, seed=5)
