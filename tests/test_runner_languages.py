@@ -44,3 +44,25 @@ def test_train_languages_keeps_the_others_for_evaluation(tmp_path: Path) -> None
     only_fr = load_splits(load_config("default", ["task=clause-type", "model=rules",
                                                   f"data.path={data}", "data.languages=[fr]"]))
     assert all(set(f["language"]) == {"fr"} for f in only_fr.values() if len(f))
+
+
+def test_runs_are_scored_on_the_challenge_kinds_of_their_languages(tmp_path: Path) -> None:
+    from pipelines.evaluation import challenge
+    from pipelines.models.base import build_model
+    from pipelines.training.runner import challenge_metrics, run_languages
+
+    data = _two_languages(tmp_path / "clauses")
+    cfg = load_config("default", ["task=clause-type", "model=rules", f"data.path={data}"])
+    splits = load_splits(cfg)
+    assert run_languages(splits) == ["en", "fr"]
+    assert run_languages({s: f.drop(columns="language") for s, f in splits.items()}) == ["en"]
+    model = build_model(cfg.model, cfg.task, cfg.seed)
+    model.fit(splits["train"], splits["validation"])
+    kinds = {lang: {k for k in challenge.available_kinds() if challenge.kind_language(k) == lang}
+             for lang in ("en", "fr")}
+    assert kinds["en"] and kinds["fr"]
+    for languages in (["en"], ["en", "fr"], ["fr"]):
+        metrics: dict[str, float] = {}
+        challenge_metrics(cfg.task, model, metrics, languages)
+        scored = {k.split("/")[1] for k in metrics}
+        assert scored == set().union(*(kinds[lang] for lang in languages)), languages
