@@ -106,7 +106,10 @@ def test_french_numbering_writes_narrative_paragraphs() -> None:
     narrative = set()
     for seed in range(10):
         out = al.transform_for("numbering", "fr")(_rows(), random.Random(seed))
-        assert [r["text"][:2] for r in out if r["type"] == OP] == ["Se", "En", "Dé", "Pr"]
+        # operative numbering is augment.numbering's (its own tests); phrases stay openings
+        assert [r["action_phrase"] for r in out if r["type"] == OP] == [
+            "Se félicite", "Engage", "Décide", "Prie"]
+        assert all(_phrase_is_opening(r) for r in out)
         narrative.update(r["text"] for r in out if r["type"] == PRE and r["action_phrase"] is None)
     assert any(re.fullmatch(r"1?\.?\d\.? De nombreuses petites îles .* siècle\.", t) for t in narrative)
 
