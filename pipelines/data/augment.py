@@ -131,8 +131,9 @@ def _span(rows: list[Row], type_: str) -> list[int]:
     return [i for i, r in enumerate(rows) if r.get("type") == type_]
 
 
-#: a clause with final punctuation (a footnote digit after the mark allowed)
-_ENDED_RE = re.compile(r"[,;.:]\W*\d{0,3}\W*$")
+#: a clause with final punctuation (a footnote digit after the mark allowed); Chinese clauses
+#: end in full-width marks, Arabic ones in the Arabic comma and semicolon
+_ENDED_RE = re.compile(r"[,;.:，；。：،؛]\W*\d{0,3}\W*$")
 #: longest clause without final punctuation still read as a heading
 _HEADING_WORDS = 25
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pipelines.data import augment_languages as al
-from pipelines.data.augment import TRANSFORMS, augment_documents
+from pipelines.data.augment import TRANSFORMS, augment_documents, headings_as_other
 
 PRE, OP, OTHER = "preambular", "operative", "other"
 #: invented clauses: (type, phrase, lemma, text)
@@ -208,3 +208,11 @@ def test_augment_documents_follows_each_rows_language() -> None:
         assert not texts.str.contains(ENGLISH).any()
     again = augment_documents(table, list(TRANSFORMS), 1.0, 1.0, seed=5)
     pd.testing.assert_frame_equal(result.rows, again.rows)
+
+
+def test_clauses_ending_in_chinese_or_arabic_marks_are_not_headings() -> None:
+    rows = [{"type": OP, "text": "1. 请秘书长提交报告；"}, {"type": PRE, "text": "回顾其以往决议，"},
+            {"type": OP, "text": "٢ - يطلب إلى الأمين العام تقديم تقرير؛"},
+            {"type": PRE, "text": "إذ تشير إلى قراراتها،"},
+            {"type": OP, "text": "二. 执行情况"}]
+    assert [r["type"] for r in headings_as_other(rows)] == [OP, PRE, OP, PRE, OTHER]
