@@ -13,9 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "challenge"
 KINDS = ("security-council", "education-recommendation", "communique", "pdf-text",
-         "education-recommendation-fr")
+         "education-recommendation-fr", "education-recommendation-es")
 #: kinds in another language than English declare it (kind.json); the others have none
-LANGUAGES = {"education-recommendation-fr": "fr"}
+LANGUAGES = {"education-recommendation-fr": "fr", "education-recommendation-es": "es"}
 PARTS = ("dev", "final")
 TYPES = frozenset({"preambular", "operative", "other"})
 KEYS = frozenset({"para_id", "text", "type", "action_phrase", "action_lemma"})
