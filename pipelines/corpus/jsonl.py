@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, Literal
 
@@ -41,7 +42,7 @@ class BadRecord(ValueError):
 
 
 _DECODER = json.JSONDecoder()
-_JSON_SPACE = json.decoder.WHITESPACE.match
+_JSON_SPACE = re.compile(r"[ \t\n\r]*").match  # json.decoder's WHITESPACE
 
 
 def _loads(line: str) -> Any:
@@ -51,7 +52,8 @@ def _loads(line: str) -> Any:
         return json.loads(line)
     value, end = _DECODER.raw_decode(line)
     if end != len(line):
-        raise json.JSONDecodeError("Extra data", line, _JSON_SPACE(line, end).end())
+        space = _JSON_SPACE(line, end)  # always matches (maybe nothing)
+        raise json.JSONDecodeError("Extra data", line, space.end() if space else end)
     return value
 
 

@@ -95,9 +95,11 @@ def _identifier() -> Any:
         """py3langid's identifier, its automaton walked with :func:`visit_counts`."""
 
         __slots__ = ("_arrays",)
+        _arrays: tuple[Any, Any, Any]  # the automaton as numpy arrays: moves, rows, outputs
 
         def _raw_score(self, text: bytes) -> Any:  # py3langid's, but for the walk
-            visits = visit_counts(*self._arrays, text)
+            nextmove, rowbase, output = self._arrays
+            visits = visit_counts(nextmove, rowbase, output, text)
             if visits:
                 return self._sparse_score(visits, self.nb_ptc)
             return np.full(len(self.nb_classes), 0.0 if self._norm_probs else RAW_FLOOR,
