@@ -18,7 +18,8 @@ French documents, while a multilingual model is judged on every kind.
 Scores per kind and part: ``preop_macro_f1`` (macro-F1 over preambular/operative, on the
 clauses gold-labelled preambular or operative; an ``other`` prediction is a miss), 3-class
 ``macro_f1`` and ``accuracy``; ``exact_match`` and ``lemma_accuracy`` of the action phrase on the
-clauses with a gold phrase.
+clauses with a gold phrase (in a kind of another language, the predicted phrase's lemma is the
+cross-lingual phrase map's, as ``unclause annotate`` writes it).
 """
 
 from __future__ import annotations
@@ -281,9 +282,22 @@ def aligned_predictions(cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _with_lemmas(cset: ChallengeSet, aligned: pd.DataFrame) -> pd.DataFrame:
+    """Predicted lemmas as ``unclause annotate`` gives them: the models lemmatize in English; a
+    phrase in another language takes its English verb from the cross-lingual phrase map."""
+    if cset.language == DEFAULT_LANGUAGE or "action_phrase" not in aligned:
+        return aligned
+    from pipelines.text.crosslingual import phrase_lemma
+
+    aligned = aligned.copy()
+    aligned["action_lemma"] = [phrase_lemma(p, cset.language) if isinstance(p, str) and p else None
+                               for p in aligned["action_phrase"]]
+    return aligned
+
+
 def score(task: str, cset: ChallengeSet, pred: pd.DataFrame) -> dict[str, float]:
     """The metrics of one task on one set, from the predictions for its ``inputs``."""
-    aligned = aligned_predictions(cset, pred)
+    aligned = _with_lemmas(cset, aligned_predictions(cset, pred))
     gold = cset.gold
     out: dict[str, float] = {"n": float(len(gold)),
                              "segment_mismatches": float(len(cset.mismatches))}
@@ -325,7 +339,7 @@ def _squash(value: object) -> str | None:
 
 def error_rows(task: str, cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFrame:
     """The gold rows a predictor gets wrong, with the prediction, for error analysis."""
-    aligned = aligned_predictions(cset, pred)
+    aligned = _with_lemmas(cset, aligned_predictions(cset, pred))
     frame = cset.gold[["doc_id", "gold_para", "type", "action_phrase", "action_lemma", "match",
                        "text"]].copy()
     frame.insert(0, "kind", cset.kind)

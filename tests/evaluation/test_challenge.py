@@ -151,3 +151,22 @@ def test_predictions_do_not_depend_on_markup(tmp_path: Path) -> None:
     from_text = model.predict(frame(txt))
     assert from_akn["type"].tolist() == from_text["type"].tolist()
     pd.testing.assert_frame_equal(from_akn, from_text)
+
+
+def test_lemmas_of_another_language_come_from_the_phrase_map(tmp_path: Path) -> None:
+    part = tmp_path / "port" / "dev"
+    part.mkdir(parents=True)
+    (part / "pc-1.txt").write_text("Le Conseil portuaire,\n\nPrie le Bureau de draguer le chenal ;\n",
+                                   encoding="utf-8")
+    (part / "pc-1.labels.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (
+        {"para_id": 0, "text": "Le Conseil portuaire,", "type": "other", "action_phrase": None,
+         "action_lemma": None},
+        {"para_id": 1, "text": "Prie le Bureau de draguer le chenal ;", "type": "operative",
+         "action_phrase": "Prie", "action_lemma": "request"})) + "\n", encoding="utf-8")
+    predict = _predictor(["other", "operative"], [None, "Prie"])  # the model's lemma: "prie"
+    english = challenge.load_set("port", "dev", tmp_path)
+    assert challenge.score("action-phrase", english, predict(english.inputs))["lemma_accuracy"] == 0.0
+    (tmp_path / "port" / "kind.json").write_text('{"language": "fr"}', encoding="utf-8")
+    french = challenge.load_set("port", "dev", tmp_path)
+    got = challenge.score("action-phrase", french, predict(french.inputs))
+    assert got["exact_match"] == 1.0 and got["lemma_accuracy"] == 1.0
