@@ -27,11 +27,11 @@ clause has no phrase in the GA sense):
 * ``ocr_noise`` — OCR character slips (l/1/I, "]" for l, "4, Decides", lost hyphens);
 * ``casing`` — the whole document in capitals.
 
-:func:`augment_documents` copies a share of the training documents, applies each enabled
-transformation to a copy with some probability (at least one per copy), seeded, and returns the
-new rows with the count of documents each transformation touched. A document in another
-language (``language`` column) gets the language-neutral transformations and those with
-templates for its language (``pipelines.data.augment_languages``); the others are skipped.
+:func:`pipelines.data.augmentation.augment_documents` copies a share of the training documents,
+applies each enabled transformation to a copy with some probability (at least one per copy),
+seeded, and returns the new rows with the count of documents each transformation touched. A
+document in another language (``language`` column) gets the language-neutral transformations
+and those with templates for its language (``pipelines.data.augment_languages``); the others are skipped.
 """
 
 from __future__ import annotations
@@ -39,9 +39,7 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -60,12 +58,12 @@ _LETTERS = "ABCDEFGH"
 # --------------------------------------------------------------------------- row helpers
 
 
-def _phrase(row: Row) -> str | None:
+def row_phrase(row: Row) -> str | None:
     p = row.get("action_phrase")
     return p if isinstance(p, str) and p else None
 
 
-def _new(row: Row, text: str, type_: str | None = None, phrase: str | None = None,
+def new_row(row: Row, text: str, type_: str | None = None, phrase: str | None = None,
          lemma: str | None = None) -> Row:
     out = dict(row)
     out["text"] = text
@@ -76,34 +74,34 @@ def _new(row: Row, text: str, type_: str | None = None, phrase: str | None = Non
     return out
 
 
-def _other(template: Row, text: str) -> Row:
-    return _new(template, text, OTHER, None, None)
+def other_row(template: Row, text: str) -> Row:
+    return new_row(template, text, OTHER, None, None)
 
 
-def _strip_number(text: str) -> tuple[str, str]:
+def strip_number(text: str) -> tuple[str, str]:
     """``(number prefix, rest)``."""
     m = _NUM_RE.match(text)
     return (text[:m.end()], text[m.end():]) if m else ("", text)
 
 
-def _after_phrase(row: Row) -> str | None:
+def after_phrase(row: Row) -> str | None:
     """The clause text after its number and phrase (None when the phrase is not its opening)."""
-    phrase = _phrase(row)
-    _, rest = _strip_number(row["text"])
+    phrase = row_phrase(row)
+    _, rest = strip_number(row["text"])
     if not phrase or not rest.startswith(phrase):
         return None
     return rest[len(phrase):].lstrip(" ,")
 
 
-def _upper_first(text: str) -> str:
+def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) < 2 else text
 
 
-def _end(text: str, mark: str) -> str:
+def end_with(text: str, mark: str) -> str:
     return text.rstrip(" ,;.:") + mark
 
 
@@ -127,7 +125,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _span(rows: list[Row], type_: str) -> list[int]:
+def type_span(rows: list[Row], type_: str) -> list[int]:
     return [i for i, r in enumerate(rows) if r.get("type") == type_]
 
 
@@ -153,7 +151,7 @@ def headings_as_other(rows: list[Row]) -> list[Row]:
     A few resolutions' markup types their part headings operative where the others type them
     other; a copy that kept the source type would teach that noise twice over.
     """
-    return [_other(r, r["text"]) if _is_heading(r.get("type"), str(r.get("text") or "")) else r
+    return [other_row(r, r["text"]) if _is_heading(r.get("type"), str(r.get("text") or "")) else r
             for r in rows]
 
 
@@ -179,21 +177,21 @@ def numbering(rows: list[Row], rng: random.Random) -> list[Row] | None:
     a third of the time operative clauses take section numbers instead ("2.1 Every vessel
     shall …", as annexed provisions and action plans have them), so that the form of a number
     says nothing about the type either way."""
-    pre, op = _span(rows, PRE), _span(rows, OP)
+    pre, op = type_span(rows, PRE), type_span(rows, OP)
     if not pre and not op:
         return None
     out = [dict(r) for r in rows]
     for i in op:
-        num, rest = _strip_number(out[i]["text"])
+        num, rest = strip_number(out[i]["text"])
         if num:
             out[i]["text"] = rest
     style = rng.choice(("dotted", "plain", "section"))
     for k, i in enumerate(pre, 1):
         num = {"dotted": f"{k}.", "plain": f"{k}", "section": f"1.{k}"}[style]
-        after = _after_phrase(out[i])
+        after = after_phrase(out[i])
         if after and after.lower().startswith("that ") and rng.random() < 0.5:
             # "Noting that enrolment has risen," → "1.2 Enrolment has risen." (no phrase)
-            out[i] = _new(out[i], f"{num} {_upper_first(_end(after[5:], '.'))}", PRE)
+            out[i] = new_row(out[i], f"{num} {upper_first(end_with(after[5:], '.'))}", PRE)
         else:
             out[i]["text"] = f"{num} {out[i]['text']}"
     if op and rng.random() < 1 / 3:
@@ -258,25 +256,25 @@ def _footnote_line(rng: random.Random, n: int) -> str:
 
 def votes_footnotes(rows: list[Row], rng: random.Random) -> list[Row] | None:
     """A vote line after the last operative clause and a footnote block (``other``)."""
-    op = _span(rows, OP)
+    op = type_span(rows, OP)
     if not op:
         return None
     out = [dict(r) for r in rows]
     at = op[-1] + 1
     first = rng.randint(1, 40)
-    block = [_other(rows[op[-1]], _footnote_line(rng, first + j)) for j in range(rng.randint(1, 3))]
+    block = [other_row(rows[op[-1]], _footnote_line(rng, first + j)) for j in range(rng.randint(1, 3))]
     if rng.random() < 0.8:
-        block.insert(0, _other(rows[op[-1]], _vote_line(rng)))
+        block.insert(0, other_row(rows[op[-1]], _vote_line(rng)))
     out[at:at] = block
     if len(op) > 4 and rng.random() < 0.5:  # a footnote printed at a page foot mid-document
         mid = op[len(op) // 2]
-        out.insert(mid + 1, _other(rows[mid], _footnote_line(rng, first + 5)))
+        out.insert(mid + 1, other_row(rows[mid], _footnote_line(rng, first + 5)))
     return out
 
 
 def headings(rows: list[Row], rng: random.Random) -> list[Row] | None:
     """Part letters, roman numerals and short headings on their own line (``other``)."""
-    op = _span(rows, OP)
+    op = type_span(rows, OP)
     if len(op) < 2:
         return None
     out = [dict(r) for r in rows]
@@ -287,14 +285,14 @@ def headings(rows: list[Row], rng: random.Random) -> list[Row] | None:
         words = [w.strip(",;.:()“”\"") for w in rows[i]["text"].split()[2:30]]
         words = [w for w in words if w.isalpha() and len(w) > 3]
         short = words[: rng.randint(1, 3)] or ["General"]
-        title = _upper_first(" ".join(short).lower())
+        title = upper_first(" ".join(short).lower())
         # a long title, as GA parts have them: "II Implementation of the Agreement on …"
-        long_title = _upper_first(" ".join(words[: rng.randint(4, 14)]) or title)
+        long_title = upper_first(" ".join(words[: rng.randint(4, 14)]) or title)
         text = {"roman": _ROMANS[k % 8], "letter": _LETTERS[k % 8] + rng.choice((".", "")),
                 "numbered": f"{k + 1}. {title}", "word": title,
                 "roman_word": f"{_ROMANS[k % 8]}. {title.upper()}",
                 "roman_title": f"{_ROMANS[k % 8]}{rng.choice(('', '.'))} {long_title}"}[style]
-        out.insert(i, _other(rows[i], text))
+        out.insert(i, other_row(rows[i], text))
     return out
 
 
@@ -310,40 +308,40 @@ def page_breaks(rows: list[Row], rng: random.Random) -> list[Row] | None:
             out.append(dict(row))
             continue
         words = row["text"].split(" ")
-        lo = max(len((_phrase(row) or "").split()) + 2, 4)
+        lo = max(len((row_phrase(row) or "").split()) + 2, 4)
         points = [j for j in range(lo, len(words) - 2) if words[j][:1].islower()]
         if not points:
             out.append(dict(row))
             continue
         j = rng.choice(points)
-        out.append(_new(row, " ".join(words[:j]), phrase=_phrase(row), lemma=row.get("action_lemma")))
-        out.append(_new(row, " ".join(words[j:])))
+        out.append(new_row(row, " ".join(words[:j]), phrase=row_phrase(row), lemma=row.get("action_lemma")))
+        out.append(new_row(row, " ".join(words[j:])))
     return out
 
 
 def _lead_in(first: Row, rng: random.Random) -> tuple[Row, str]:
     """A preambular lead-in line ("Considering:", "Determining as priorities:") and its word."""
     if rng.random() < 0.5:  # the run's own opening ("Determining:", "Deeply concerned:")
-        lead_word, lead_lemma = _phrase(first) or "Considering", first.get("action_lemma")
+        lead_word, lead_lemma = row_phrase(first) or "Considering", first.get("action_lemma")
     else:
         lead_word = rng.choice(("Considering", "Considering", "Noting", "Recognizing",
                                 "Taking into account"))
         lead_lemma = {"Considering": "consider", "Noting": "note", "Recognizing": "recognize",
                       "Taking into account": "take into account"}[lead_word]
     tail = rng.choice(("", "", " as priorities", " the following"))
-    return _new(first, f"{lead_word}{tail}:", PRE, lead_word, lead_lemma), lead_word
+    return new_row(first, f"{lead_word}{tail}:", PRE, lead_word, lead_lemma), lead_word
 
 
 def considering_that(rows: list[Row], rng: random.Random) -> list[Row] | None:
     """A run of preambular clauses → a lead-in ("Considering:") and its items; sometimes two
     lead-ins in a row, the second after the first one's items ("Taking into account: …;
     Determining as priorities: …,")."""
-    pre = _span(rows, PRE)
+    pre = type_span(rows, PRE)
     runs: list[list[int]] = []
     for i in pre:
-        if runs and runs[-1][-1] == i - 1 and _after_phrase(rows[i]):
+        if runs and runs[-1][-1] == i - 1 and after_phrase(rows[i]):
             runs[-1].append(i)
-        elif _after_phrase(rows[i]):
+        elif after_phrase(rows[i]):
             runs.append([i])
     runs = [r for r in runs if len(r) >= 2]
     if not runs:
@@ -359,13 +357,13 @@ def considering_that(rows: list[Row], rng: random.Random) -> list[Row] | None:
         out.append(lead)
         last = rng.choice(",;.") if g == len(groups) - 1 else rng.choice(";;.")
         for k, i in enumerate(group):
-            after = _after_phrase(rows[i]) or ""
+            after = after_phrase(rows[i]) or ""
             body = after[5:] if after.lower().startswith("that ") else after
             prefix = "That " if lead_word == "Considering" or after.lower().startswith("that ") else ""
-            text = f"{prefix}{_lower_first(body) if prefix else _upper_first(body)}"
+            text = f"{prefix}{lower_first(body) if prefix else upper_first(body)}"
             if rng.random() < 0.3:
                 text = f"({'abcdefgh'[k]}) {text}"
-            out.append(_new(rows[i], _end(text, ";" if k < len(group) - 1 else last)))
+            out.append(new_row(rows[i], end_with(text, ";" if k < len(group) - 1 else last)))
     return out + rows[run[-1] + 1:]
 
 
@@ -376,7 +374,7 @@ _BRIDGES = (("Decides:", "to"), ("Decide to:", "bare"), ("Recommends:", "to"),
 
 def operative_run(rows: list[Row], rng: random.Random) -> list[int] | None:
     """Indices of 2 to 5 consecutive operative clauses that open with their phrase, at random."""
-    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
+    op = [i for i in type_span(rows, OP) if after_phrase(rows[i])]
     if len(op) < 2:
         return None
     start = rng.randrange(len(op) - 1)
@@ -398,15 +396,15 @@ def bridge_items(rows: list[Row], rng: random.Random) -> list[Row] | None:
     items = []
     for k, i in enumerate(run):
         row = rows[i]
-        base = _base_verb(_phrase(row) or "")
-        phrase = f"To {_lower_first(base)}" if form == "to" else base
+        base = _base_verb(row_phrase(row) or "")
+        phrase = f"To {lower_first(base)}" if form == "to" else base
         num = {"paren": f"({'abcdefgh'[k]}) ", "number": f"{k + 1}. ", "none": ""}[marker]
-        after = _after_phrase(row) or ""
-        items.append(_new(row, _end(f"{num}{phrase} {after}", ";" if k < len(run) - 1 else "."),
+        after = after_phrase(row) or ""
+        items.append(new_row(row, end_with(f"{num}{phrase} {after}", ";" if k < len(run) - 1 else "."),
                           OP, phrase, row.get("action_lemma")))
     # a bridge opens with a verb but is typed other and has no phrase: keep it out of phrase
     # training, where "other" rows teach "no phrase" and "Recommends to …" would be taught both
-    line = {**_other(rows[run[0]], bridge), "phrase_missing": True}
+    line = {**other_row(rows[run[0]], bridge), "phrase_missing": True}
     return rows[: run[0]] + [line] + items + rows[run[-1] + 1:]
 
 
@@ -426,7 +424,7 @@ _GROUPS = ("Heads of Customs Administrations", "Regional Water Authorities",
 
 def first_person(rows: list[Row], rng: random.Random) -> list[Row] | None:
     """A first-person formula and first-person operative verbs ("Decide", "We call upon")."""
-    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
+    op = [i for i in type_span(rows, OP) if after_phrase(rows[i])]
     if not op:
         return None
     out = [dict(r) for r in rows]
@@ -439,16 +437,16 @@ def first_person(rows: list[Row], rng: random.Random) -> list[Row] | None:
     if forms:
         out[forms[0]]["text"] = formula
     else:
-        first = (_span(rows, PRE) or op)[0]
-        out.insert(first, _other(rows[first], formula))
+        first = (type_span(rows, PRE) or op)[0]
+        out.insert(first, other_row(rows[first], formula))
     we = rng.random() < 0.4
     for i, r in enumerate(out):
-        if r.get("type") != OP or not _after_phrase(r):
+        if r.get("type") != OP or not after_phrase(r):
             continue
-        num, _ = _strip_number(r["text"])
-        base = _base_verb(_phrase(r) or "")
-        phrase = f"We {_lower_first(base)}" if we else base
-        out[i] = _new(r, f"{num if not we else ''}{phrase} {_after_phrase(r)}", OP, phrase,
+        num, _ = strip_number(r["text"])
+        base = _base_verb(row_phrase(r) or "")
+        phrase = f"We {lower_first(base)}" if we else base
+        out[i] = new_row(r, f"{num if not we else ''}{phrase} {after_phrase(r)}", OP, phrase,
                       r.get("action_lemma"))
     return out
 
@@ -490,7 +488,7 @@ def letters(rows: list[Row], rng: random.Random) -> list[Row] | None:
     lines += [t.format(**fill) for t in rng.sample(_NARRATIVE, rng.randint(0, 2))]
     if not lines:
         return None
-    head = [_other(rows[0], line) for line in lines]
+    head = [other_row(rows[0], line) for line in lines]
     at = next((i for i, r in enumerate(rows) if r.get("type") in (PRE, OP)), 0)
     at = max(at - 1, 0)  # before the formula
     return rows[:at] + head + rows[at:]
@@ -502,31 +500,31 @@ _SUBJECT_TO = re.compile(r"^((?:the |all |its )?[A-Z][\w\-]*(?: [A-Za-z][\w\-]*)
 
 def modal_operative(rows: list[Row], rng: random.Random) -> list[Row] | None:
     """Operative clauses without a verb of decision: modal and impersonal forms."""
-    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
+    op = [i for i in type_span(rows, OP) if after_phrase(rows[i])]
     if not op:
         return None
     out = [dict(r) for r in rows]
     for i in rng.sample(op, max(1, (len(op) + 1) // 2)):
         r = rows[i]
-        num, _ = _strip_number(r["text"])
-        after = _after_phrase(r) or ""
+        num, _ = strip_number(r["text"])
+        after = after_phrase(r) or ""
         m = _SUBJECT_TO.match(after)
         that = after[5:] if after.lower().startswith("that ") else None
         if m:  # "Urges Member States to strengthen …" → "Member States should strengthen …"
-            subject, verb, tail = _upper_first(m.group(1)), m.group(2), m.group(3)
-            clause = f"{_lower_first(subject)} {verb} {tail}"
+            subject, verb, tail = upper_first(m.group(1)), m.group(2), m.group(3)
+            clause = f"{lower_first(subject)} {verb} {tail}"
         elif that:  # "Considers that the slick has …" → "It is desirable that the slick has …"
             subject, clause = "", that
         else:
             continue
         choice = rng.random()
         if m and choice < 0.6:
-            out[i] = _new(r, f"{num}{subject} {rng.choice(_MODALS)} {verb} {tail}", OP)
+            out[i] = new_row(r, f"{num}{subject} {rng.choice(_MODALS)} {verb} {tail}", OP)
         elif choice < 0.8:
-            out[i] = _new(r, f"{num}It is desirable that {clause}", OP)
+            out[i] = new_row(r, f"{num}It is desirable that {clause}", OP)
         else:
             lead = rng.choice(("It is recommended", "It is recommended", "IT IS RECOMMENDED"))
-            out[i] = _new(r, f"{num}{lead} that {clause}", OP, lead, "recommend")
+            out[i] = new_row(r, f"{num}{lead} that {clause}", OP, lead, "recommend")
     return out
 
 
@@ -539,8 +537,8 @@ def formula_merge(rows: list[Row], rng: random.Random) -> list[Row] | None:
                 and nxt.get("type") in (PRE, OP)):
             body = nxt["text"]
             if rng.random() < 0.3:  # "The Conference, recognizing that …"
-                body = _lower_first(body)
-            merged = _new(nxt, f"{text} {body}", nxt["type"], _phrase(nxt), nxt.get("action_lemma"))
+                body = lower_first(body)
+            merged = new_row(nxt, f"{text} {body}", nxt["type"], row_phrase(nxt), nxt.get("action_lemma"))
             return rows[:i] + [merged] + rows[i + 2:]
     return None
 
@@ -568,8 +566,8 @@ def ocr_noise(rows: list[Row], rng: random.Random) -> list[Row] | None:
     rate = rng.choice((0.01, 0.02, 0.04))
     for r in rows:
         r = dict(r)
-        phrase = _phrase(r)
-        num, rest = _strip_number(r["text"])
+        phrase = row_phrase(r)
+        num, rest = strip_number(r["text"])
         if phrase and rest.startswith(phrase):
             keep = num + phrase
             r["text"] = keep + _noisy(r["text"][len(keep):], rng, rate)
@@ -587,7 +585,7 @@ def casing(rows: list[Row], rng: random.Random) -> list[Row] | None:
     for r in rows:
         r = dict(r)
         r["text"] = r["text"].upper()
-        if _phrase(r):
+        if row_phrase(r):
             r["action_phrase"] = r["action_phrase"].upper()
         out.append(r)
     return out
@@ -609,62 +607,3 @@ TRANSFORMS: dict[str, Transform] = {
     "ocr_noise": ocr_noise,
     "casing": casing,
 }
-
-
-@dataclass
-class AugmentResult:
-    """The new rows and how many documents each transformation touched."""
-
-    rows: pd.DataFrame
-    counts: Counter
-
-    def metrics(self) -> dict[str, float]:
-        out = {f"augment.{name}": float(self.counts.get(name, 0)) for name in TRANSFORMS}
-        out["augment.documents"] = float(self.rows["doc_id"].nunique()) if not self.rows.empty else 0.0
-        out["augment.clauses"] = float(len(self.rows))
-        return out
-
-
-def augment_documents(train: pd.DataFrame, enabled: list[str], fraction: float,
-                      probability: float, seed: int) -> AugmentResult:
-    """Transformed copies of a ``fraction`` of the documents of ``train`` (document order).
-
-    Each copy gets each enabled transformation with ``probability`` (at least one); copies get
-    new ``doc_id``s (``<doc>#aug``) and fresh ``para_id``s. ``train`` itself is not changed.
-    """
-    from pipelines.data.augment_languages import transform_for
-
-    unknown = sorted(set(enabled) - set(TRANSFORMS))
-    if unknown:
-        raise ValueError(f"unknown transformations: {unknown}")
-    names = [n for n in TRANSFORMS if n in enabled]
-    counts: Counter = Counter()
-    if not names or fraction <= 0 or train.empty:
-        return AugmentResult(train.iloc[:0].copy(), counts)
-    rng = random.Random(seed)
-    docs = list(dict.fromkeys(train["doc_id"].tolist()))
-    picked = rng.sample(docs, max(1, round(len(docs) * min(fraction, 1.0))))
-    picked_set = set(picked)
-    groups = {d: g for d, g in train[train["doc_id"].isin(picked_set)].groupby("doc_id", sort=False)}
-    out: list[Row] = []
-    for doc in picked:
-        rows = headings_as_other(groups[doc].sort_values("para_id").to_dict("records"))
-        chosen = [n for n in names if rng.random() < probability] or [rng.choice(names)]
-        applied = []
-        for name in chosen:
-            transform = transform_for(name, str(rows[0].get("language") or "en"))
-            new = transform(rows, rng) if transform is not None else None
-            if new is not None:
-                rows = new
-                applied.append(name)
-        if not applied:
-            continue
-        counts.update(applied)
-        for k, row in enumerate(rows):
-            row["doc_id"] = f"{doc}#aug"
-            row["para_id"] = k
-        out.extend(rows)
-    frame = pd.DataFrame(out, columns=train.columns) if out else train.iloc[:0].copy()
-    log.info("augment: %d documents, %d clauses (%s)", frame["doc_id"].nunique() if out else 0,
-             len(frame), dict(counts))
-    return AugmentResult(frame, counts)

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from pipelines.data import augment
 from pipelines.data.augment import (
@@ -36,15 +37,15 @@ from pipelines.data.augment import (
     PRE,
     Row,
     Transform,
-    _after_phrase,
-    _end,
-    _lower_first,
-    _new,
-    _other,
-    _phrase,
-    _span,
-    _strip_number,
-    _upper_first,
+    after_phrase,
+    end_with,
+    lower_first,
+    new_row,
+    other_row,
+    row_phrase,
+    strip_number,
+    type_span,
+    upper_first,
 )
 
 #: transformations that write no words: any language's rows (a language's own version, when it
@@ -267,7 +268,7 @@ SPANISH = Words(
              ("Aprueba las conclusiones y propuestas de acción siguientes:", "as is"),
              ("Decide:", "infinitive"), ("Decidimos:", "infinitive"),
              ("Recomienda lo siguiente:", "as is")),
-    infinitive_marker=_upper_first,
+    infinitive_marker=upper_first,
     votes=("Aprobada en la {meeting}ª sesión plenaria, por {yes} votos contra {no} y {abst} "
            "abstenciones.",
            "Aprobada por unanimidad en la {meeting}ª sesión.",
@@ -287,7 +288,7 @@ WORDS: dict[str, Words] = {"fr": FRENCH, "es": SPANISH}
 # --------------------------------------------------------------------------- transformations
 
 
-def _fill(w: Words, rng: random.Random) -> dict[str, object]:
+def _fill(w: Words, rng: random.Random) -> dict[str, Any]:
     day = rng.randint(1, 20)
     place, session = rng.choice(w.places), rng.choice(w.sessions)
     return {"place": place, "place_upper": place.upper(), "session": session,
@@ -306,20 +307,20 @@ def numbering(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None
     if out is None:
         return None
     for i, r in enumerate(out):
-        num, rest = _strip_number(r["text"])
-        phrase = _phrase(r)
+        num, rest = strip_number(r["text"])
+        phrase = row_phrase(r)
         if r.get("type") != PRE or not num or not phrase or not rest.startswith(phrase):
             continue
         after = rest[len(phrase):].lstrip(" ,")
         that = w.that_re.match(after)
         if that and rng.random() < 0.5:
-            out[i] = _new(r, f"{num}{_upper_first(_end(after[that.end():], '.'))}", PRE)
+            out[i] = new_row(r, f"{num}{upper_first(end_with(after[that.end():], '.'))}", PRE)
     return out
 
 
 def considering_that(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None:
     """A run of preambular clauses → a lead-in ("Considérant :") and its items ("Que … ;")."""
-    opening = [i for i in _span(rows, PRE) if _after_phrase(rows[i])]
+    opening = [i for i in type_span(rows, PRE) if after_phrase(rows[i])]
     # runs of consecutive ones: i - position is constant along a run
     runs = [[i for _, i in g] for _, g in groupby(enumerate(opening), lambda p: p[1] - p[0])]
     runs = [r for r in runs if len(r) >= 2]
@@ -327,54 +328,55 @@ def considering_that(w: Words, rows: list[Row], rng: random.Random) -> list[Row]
         return None
     run = rng.choice(runs)[: rng.randint(2, 5)]
     first = rows[run[0]]
-    if rng.random() < 0.4 and _phrase(first):  # the run's own opening ("Rappelant :")
-        word, lemma = _phrase(first) or "", first.get("action_lemma")
+    if rng.random() < 0.4 and row_phrase(first):  # the run's own opening ("Rappelant :")
+        word, lemma = row_phrase(first) or "", first.get("action_lemma")
     else:
         word, lemma = rng.choice(w.lead_ins)
-    lead = _new(first, f"{word}{rng.choice(w.lead_tails)}{rng.choice(w.colons)}", PRE, word, lemma)
+    lead = new_row(first, f"{word}{rng.choice(w.lead_tails)}{rng.choice(w.colons)}", PRE, word, lemma)
     semi = rng.choice((" ;", ";"))
     items = []
     for k, i in enumerate(run):
-        after = _after_phrase(rows[i]) or ""
+        after = after_phrase(rows[i]) or ""
         m = w.that_re.match(after)
-        text = f"{w.that} {after[m.end():]}" if m else _upper_first(after)
+        text = f"{w.that} {after[m.end():]}" if m else upper_first(after)
         if m and after[m.end() - 1:m.end()] in "’'":
             text = f"{w.that[:-1]}{after[m.end() - 1:]}"  # "Qu’il …"
         if rng.random() < 0.3:
             text = f"{'abcdefgh'[k]}) {text}"
-        items.append(_new(rows[i], _end(text, semi if k < len(run) - 1 else rng.choice((",", semi, ".")))))
+        mark = semi if k < len(run) - 1 else rng.choice((",", semi, "."))
+        items.append(new_row(rows[i], end_with(text, mark)))
     return rows[: run[0]] + [lead] + items + rows[run[-1] + 1:]
 
 
 def modal_operative(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None:
     """Operative clauses without a verb of decision: "Les États devraient …" (phrase None),
     "Il est souhaitable que …" (None) and "Il est recommandé que …" (lemma recommend)."""
-    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
+    op = [i for i in type_span(rows, OP) if after_phrase(rows[i])]
     if not op:
         return None
     out = [dict(r) for r in rows]
     changed = False
     for i in rng.sample(op, max(1, (len(op) + 1) // 2)):
         r = rows[i]
-        num, _ = _strip_number(r["text"])
-        after = _after_phrase(r) or ""
+        num, _ = strip_number(r["text"])
+        after = after_phrase(r) or ""
         m = w.subject_to.match(after)
         that = w.that_re.match(after)
         if m:  # "Engage les États Membres à renforcer …" → "Les États Membres devraient renforcer …"
             subject = re.sub(r"^aux ", "les ", re.sub(r"^au ", "le ", re.sub(r"^al ", "el ", m.group(1))))
             modals = w.modals_plural if w.plural_subject.search(subject) else w.modals
-            out[i] = _new(r, f"{num}{_upper_first(subject)} {rng.choice(modals)} "
+            out[i] = new_row(r, f"{num}{upper_first(subject)} {rng.choice(modals)} "
                              f"{m.group(2)}{m.group(3)}", OP)
         elif that:  # "Décide que les écoles …" → "Il est souhaitable que les écoles …"
             clause = after[that.end():]
             conj = after[that.start():that.end()].lower()
             if rng.random() < 0.7:
                 lead = rng.choice(w.impersonal)
-                out[i] = _new(r, f"{num}{lead[:-3]}{conj}{clause}", OP)
+                out[i] = new_row(r, f"{num}{lead[:-3]}{conj}{clause}", OP)
             else:
                 lead = rng.choice(w.recommended)
                 conj = conj.upper() if lead.isupper() else conj
-                out[i] = _new(r, f"{num}{lead} {conj}{clause}", OP, lead, "recommend")
+                out[i] = new_row(r, f"{num}{lead} {conj}{clause}", OP, lead, "recommend")
         else:
             continue
         changed = True
@@ -389,8 +391,8 @@ def first_person(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | N
     """The formula of a conference or meeting ("La Conférence internationale de l’éducation, …,
     réunie en sa … session,", "Nous, ministres …,") and, sometimes, first-person verbs
     ("Recommandons", "Nous invitons")."""
-    op = [i for i in _span(rows, OP) if _after_phrase(rows[i])]
-    if not op and not _span(rows, PRE):
+    op = [i for i in type_span(rows, OP) if after_phrase(rows[i])]
+    if not op and not type_span(rows, PRE):
         return None
     out = [dict(r) for r in rows]
     formula = rng.choice(w.formulas).format(**_fill(w, rng))
@@ -398,21 +400,21 @@ def first_person(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | N
     if forms:
         out[forms[0]]["text"] = formula
     else:
-        first = (_span(rows, PRE) or op)[0]
-        out.insert(first, _other(rows[first], formula))
+        first = (type_span(rows, PRE) or op)[0]
+        out.insert(first, other_row(rows[first], formula))
     if formula.startswith(w.we) and op and rng.random() < 0.7:
         with_we = rng.random() < 0.6
         for i, r in enumerate(out):
-            if r.get("type") != OP or not _after_phrase(r):
+            if r.get("type") != OP or not after_phrase(r):
                 continue
-            head, _, tail = (_phrase(r) or "").partition(" ")
+            head, _, tail = (row_phrase(r) or "").partition(" ")
             verb = w.first_person(head)
             if not verb:
                 continue
             phrase = " ".join(p for p in (verb, tail) if p)
-            phrase = f"{w.we} {_lower_first(phrase)}" if with_we else phrase
-            num, _ = _strip_number(r["text"])
-            out[i] = _new(r, f"{num}{phrase} {_after_phrase(r)}", OP, phrase, r.get("action_lemma"))
+            phrase = f"{w.we} {lower_first(phrase)}" if with_we else phrase
+            num, _ = strip_number(r["text"])
+            out[i] = new_row(r, f"{num}{phrase} {after_phrase(r)}", OP, phrase, r.get("action_lemma"))
     return out
 
 
@@ -421,12 +423,12 @@ def formula_merge(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | 
     for i in range(len(rows) - 1):
         nxt = rows[i + 1]
         if _is_formula(w, rows[i]) and nxt.get("type") in (PRE, OP):
-            body = _lower_first(nxt["text"]) if rng.random() < 0.5 else nxt["text"]
-            phrase = _phrase(nxt)
+            body = lower_first(nxt["text"]) if rng.random() < 0.5 else nxt["text"]
+            phrase = row_phrase(nxt)
             if phrase and not body.startswith(phrase):
-                phrase = _lower_first(phrase)
+                phrase = lower_first(phrase)
             formula = rows[i]["text"].strip() if rng.random() < 0.5 else rng.choice(w.short_formulas)
-            merged = _new(nxt, f"{formula} {body}", nxt["type"], phrase,
+            merged = new_row(nxt, f"{formula} {body}", nxt["type"], phrase,
                           nxt.get("action_lemma"))
             return rows[:i] + [merged] + rows[i + 2:]
     return None
@@ -444,31 +446,31 @@ def bridge_items(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | N
     items = []
     for k, i in enumerate(run):
         row = rows[i]
-        phrase, after = _phrase(row) or "", _after_phrase(row) or ""
+        phrase, after = row_phrase(row) or "", after_phrase(row) or ""
         head, _, tail = phrase.partition(" ")
         verb = w.infinitive(head) if form == "infinitive" else None
         if verb:
             phrase = " ".join(p for p in (w.infinitive_marker(verb), tail) if p)
         num = {"paren": f"{'abcdefgh'[k]}) ", "number": f"{k + 1}. ", "none": ""}[marker]
-        items.append(_new(row, _end(f"{num}{phrase} {after}", semi if k < len(run) - 1 else "."),
+        items.append(new_row(row, end_with(f"{num}{phrase} {after}", semi if k < len(run) - 1 else "."),
                           OP, phrase, row.get("action_lemma")))
-    line = {**_other(rows[run[0]], bridge), "phrase_missing": True}  # as in augment.bridge_items
+    line = {**other_row(rows[run[0]], bridge), "phrase_missing": True}  # as in augment.bridge_items
     return rows[: run[0]] + [line] + items + rows[run[-1] + 1:]
 
 
 def votes_footnotes(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None:
     """A vote line after the last operative clause and a footnote block (``other``); or none:
     the document ends on its last operative clause, as recommendations are printed."""
-    op = _span(rows, OP)
+    op = type_span(rows, OP)
     if not op:
         return None
     if op[-1] + 1 < len(rows) and rng.random() < 0.3:
         return rows[: op[-1] + 1]
     fill = _fill(w, rng)
-    block = [_other(rows[op[-1]], rng.choice(w.footnotes).format(**{**fill, "n": fill["n"] + j}))
+    block = [other_row(rows[op[-1]], rng.choice(w.footnotes).format(**{**fill, "n": fill["n"] + j}))
              for j in range(rng.randint(0, 2))]
     if rng.random() < 0.8 or not block:
-        block.insert(0, _other(rows[op[-1]], rng.choice(w.votes).format(**fill)))
+        block.insert(0, other_row(rows[op[-1]], rng.choice(w.votes).format(**fill)))
     at = op[-1] + 1
     return rows[:at] + block + rows[at:]
 

@@ -85,7 +85,8 @@ def augmented_train(cfg: ExperimentConfig, train: pd.DataFrame
     enabled = cfg.augment.enabled()
     if not enabled:
         return train, {}
-    from pipelines.data.augment import augment_documents, headings_as_other_table
+    from pipelines.data.augment import headings_as_other_table
+    from pipelines.data.augmentation import augment_documents
 
     # the generalizing model learns headings as the label definitions type them (the copies
     # are cleaned likewise inside augment_documents)

@@ -10,10 +10,10 @@ import pytest
 
 from pipelines.data.augment import (
     TRANSFORMS,
-    augment_documents,
     headings_as_other,
     headings_as_other_table,
 )
+from pipelines.data.augmentation import augment_documents
 
 PRE, OP, OTHER = "preambular", "operative", "other"
 #: invented clauses: (type, phrase, lemma, text)

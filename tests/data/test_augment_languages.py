@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from pipelines.data import augment_languages as al
-from pipelines.data.augment import TRANSFORMS, augment_documents, headings_as_other
+from pipelines.data.augment import TRANSFORMS, headings_as_other
+from pipelines.data.augmentation import augment_documents
 
 PRE, OP, OTHER = "preambular", "operative", "other"
 #: invented clauses: (type, phrase, lemma, text)
