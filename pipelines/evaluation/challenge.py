@@ -19,7 +19,9 @@ Scores per kind and part: ``preop_macro_f1`` (macro-F1 over preambular/operative
 clauses gold-labelled preambular or operative; an ``other`` prediction is a miss), 3-class
 ``macro_f1`` and ``accuracy``; ``exact_match`` and ``lemma_accuracy`` of the action phrase on the
 clauses with a gold phrase (in a kind of another language, the predicted phrase's lemma is the
-cross-lingual phrase map's, as ``unclause annotate`` writes it).
+cross-lingual phrase map's, as ``unclause annotate`` writes it), and ``detect_precision``: the
+share of predicted phrases that fall on a clause with a gold phrase (a phrase predicted for a
+modal recommendation, "Ministries should …", which has none, lowers it).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ PREOP: tuple[str, str] = ("preambular", "operative")
 #: metrics logged per kind (``challenge/<kind>/<name>``) for each task
 TASK_METRICS: dict[str, tuple[str, ...]] = {
     "clause-type": ("preop_macro_f1", "macro_f1", "accuracy"),
-    "action-phrase": ("exact_match", "lemma_accuracy"),
+    "action-phrase": ("exact_match", "lemma_accuracy", "detect_precision"),
 }
 _IGNORED = re.compile(r"[\s\-\u00ad]+")
 #: characters of a clause's key that must match the opening of its segment
@@ -310,7 +312,8 @@ def score(task: str, cset: ChallengeSet, pred: pd.DataFrame) -> dict[str, float]
     else:
         m = phrase_metrics(gold["action_phrase"].tolist(), aligned["action_phrase"].tolist(),
                            gold["action_lemma"].tolist(), aligned["action_lemma"].tolist())
-        out.update({k: m[k] for k in ("exact_match", "lemma_accuracy", "n_with_phrase") if k in m})
+        out.update({k: m[k] for k in ("exact_match", "lemma_accuracy", "detect_precision",
+                                      "n_with_phrase") if k in m})
     return out
 
 
