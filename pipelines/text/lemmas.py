@@ -45,7 +45,11 @@ from pipelines.text.numbering import split_number
 from pipelines.text.phrases import EDGE_PUNCT, normalize_phrase
 from pipelines.text.wordclasses import MODIFIER_ADVERBS, wordset
 
-__all__ = ["complete_phrase", "lemmatize_phrase", "lemmatize_verb", "phrase_modifiers"]
+__all__ = ["NOT_A_VERB_PHRASE", "complete_phrase", "lemmatize_phrase", "lemmatize_verb",
+           "phrase_modifiers"]
+
+#: the lemma of an opening that is no verb phrase ("It is desirable", "The meals")
+NOT_A_VERB_PHRASE = ""
 
 # ── verbs ───────────────────────────────────────────────────────────────────────────────────
 
