@@ -34,6 +34,16 @@ def test_language_metrics_per_language_and_none_for_one(tmp_path: Path) -> None:
     assert language_metrics("clause-type", gold.drop(columns="language"), pred, "test") == {}
 
 
+def test_translated_phrases_are_scored_with_the_phrase_maps_lemma() -> None:
+    gold = pd.DataFrame({"action_phrase": ["Requests", "Prie", "Prie également"],
+                         "action_lemma": ["request", "request", "request"],
+                         "language": ["en", "fr", "fr"]})
+    pred = pd.DataFrame({"action_phrase": ["Requests", "Prie", "Prie également"],
+                         "action_lemma": ["request", "prie", "prie également"]})  # English rules
+    out = language_metrics("action-phrase", gold, pred, "test")
+    assert out["test/lang/en/lemma_accuracy"] == out["test/lang/fr/lemma_accuracy"] == 1.0
+
+
 def test_train_languages_keeps_the_others_for_evaluation(tmp_path: Path) -> None:
     data = _two_languages(tmp_path / "clauses")
     cfg = load_config("default", ["task=clause-type", "model=rules", f"data.path={data}",

@@ -130,7 +130,8 @@ def challenge_metrics(task: str, model: Any, metrics: dict[str, float],
 def language_metrics(task: str, gold: pd.DataFrame, pred: pd.DataFrame,
                      prefix: str) -> dict[str, float]:
     """``<prefix>/lang/<code>/<metric>`` for each language of a multilingual split (none when
-    the split has one language or no language column)."""
+    the split has one language or no language column). Predicted lemmas in another language
+    than English come from the cross-lingual phrase map, as in the gold labels and annotate."""
     if "language" not in gold.columns:
         return {}
     languages = gold["language"].fillna("en").reset_index(drop=True)
@@ -141,7 +142,14 @@ def language_metrics(task: str, gold: pd.DataFrame, pred: pd.DataFrame,
     out: dict[str, float] = {}
     for code in sorted(languages.unique()):
         mask = (languages == code).to_numpy()
-        for key, value in task_metrics(task, gold[mask], pred[mask]).items():
+        part = pred[mask]
+        if code != "en" and "action_phrase" in part.columns:
+            # as annotate writes it: a translated phrase's English verb from the phrase map
+            from pipelines.text.crosslingual import phrase_lemma
+
+            part = part.assign(action_lemma=[phrase_lemma(p, code) if isinstance(p, str) and p
+                                             else None for p in part["action_phrase"]])
+        for key, value in task_metrics(task, gold[mask], part).items():
             out[f"{prefix}/lang/{code}/{key}"] = value
     return out
 
