@@ -109,6 +109,14 @@ def generalization_tables(experiment: str = "unclause", include_debug: bool = Fa
         phrase = match.iloc[0] if not match.empty else None
         label = _label(family, decode, augmented, ablation)
         champion = " (@champion)" if champions["clause-type"] == run["run_id"] else ""
+        if champion and champions["action-phrase"] is not None:
+            # the pair annotate uses by default: this model and the phrase champion
+            best = phrases[phrases["run_id"] == champions["action-phrase"]]
+            if not best.empty and (phrase is None or phrase["run_id"] != best.iloc[0]["run_id"]):
+                phrase = best.iloc[0]
+                phrase_label = _label(str(phrase["tags.family"]), "none",
+                                      float(phrase["augmented"]), str(phrase["ablation"]))
+                champion = f" (@champion; phrases: @champion {phrase_label})"
         for kind in kinds:
             results.append({
                 "set": kind if kind != "seed" else "seed (dev)",
