@@ -140,7 +140,9 @@ def generalization_tables(experiment: str = "unclause", include_debug: bool = Fa
         })
         if phrase is not None and not any(s["run"] == phrase["run_id"][:8] for s in selection):
             selection.append({
-                "configuration": _label(family, "none", augmented, ablation), "task": "action-phrase",
+                "configuration": _label(str(phrase["tags.family"]), "none",
+                                        float(phrase["augmented"]), str(phrase["ablation"])),
+                "task": "action-phrase",
                 "val macro-F1": _metric(phrase, "val/exact_match"),
                 "test macro-F1": _metric(phrase, "test/exact_match"),
                 "min challenge dev pre/op F1": min(
