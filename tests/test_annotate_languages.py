@@ -143,20 +143,3 @@ def test_translated_phrases_take_the_english_lemma() -> None:
                             "action_start": [3, 3], "action_end": [7, 11]})
     rows = merge_predictions(records, types, phrases, 0.5, languages=["fr", "en"])
     assert [r["action_lemma"] for r in rows] == ["request", "request"]
-
-
-def test_an_english_opening_that_is_no_verb_phrase_is_no_phrase() -> None:
-    import pandas as pd
-
-    from pipelines.annotate.merge import merge_predictions
-
-    records = [{"doc_id": "d", "para_id": 0, "text": "1. It is desirable that every village keep a lamp;"},
-               {"doc_id": "d", "para_id": 1, "text": "2. Requests the keepers to report;"}]
-    types = pd.DataFrame({"type": ["operative"] * 2, "type_score": [0.9] * 2})
-    phrases = pd.DataFrame({"action_phrase": ["It is desirable", "Requests"],
-                            "action_lemma": ["", "request"],
-                            "action_start": [3, 3], "action_end": [18, 11]})
-    for languages in (None, ["en", "en"]):
-        rows = merge_predictions(records, types, phrases, 0.5, languages=languages)
-        assert [(r["action_phrase"], r["action_lemma"], r["action_span"]) for r in rows] == [
-            (None, None, None), ("Requests", "request", [3, 11])]

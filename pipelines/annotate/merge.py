@@ -22,7 +22,6 @@ from pipelines.models.frames import empty_phrase_frame
 from pipelines.schema import CLAUSE_TYPES
 from pipelines.text.crosslingual import phrase_lemma
 from pipelines.text.language import language_code
-from pipelines.text.lemmas import NOT_A_VERB_PHRASE
 from pipelines.tracking.registry import LoadedModel, load_model
 from pipelines.tracking.store import connect
 
@@ -122,13 +121,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _drop_phrase(row: dict[str, Any]) -> None:
-    """No action phrase: an English opening that is no verb phrase ("It is desirable", "The
-    meals") is what a phrase model proposes for a clause that has none (modal
-    recommendations, noun-phrase items); the lemmatizer tells them apart."""
-    row.update(action_phrase=None, action_lemma=None, action_span=None)
-
-
 def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
                       phrase_pred: pd.DataFrame, review_threshold: float,
                       keep_proba: bool = False,
@@ -164,9 +156,9 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
         score = round(float(scores[i]), 6)
         phrase, span = (None, None) if phrases[i] is None else checked_span(
             record["text"], phrases[i], starts[i], ends[i])
-        lemma = _clean(lemmas[i]) if phrase else None
         row = {**row, "type": str(types[i]), "type_score": score, "action_phrase": phrase,
-               "action_lemma": lemma, "action_span": span, "review": score < review_threshold}
+               "action_lemma": _clean(lemmas[i]) if phrase else None, "action_span": span,
+               "review": score < review_threshold}
         if languages is not None:
             language = languages[i]
             if "language" in row and row["language"] != language:
@@ -180,10 +172,6 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
                     # the models lemmatize in English; a translated phrase takes the English
                     # verb from the cross-lingual map (None when the map does not know it)
                     row["action_lemma"] = phrase_lemma(phrase, code)
-                elif lemma == NOT_A_VERB_PHRASE:
-                    _drop_phrase(row)
-        elif phrase and lemma == NOT_A_VERB_PHRASE:
-            _drop_phrase(row)
         if keep_proba:
             row[SELECT_KEY] = [round(float(column[i]), 6) for column in proba]
         rows.append(row)

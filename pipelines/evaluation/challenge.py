@@ -38,7 +38,6 @@ import pandas as pd
 
 from pipelines.errors import UnclauseError
 from pipelines.evaluation.metrics import phrase_metrics, type_metrics
-from pipelines.text.lemmas import NOT_A_VERB_PHRASE
 
 log = logging.getLogger(__name__)
 
@@ -286,17 +285,9 @@ def aligned_predictions(cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_lemmas(cset: ChallengeSet, aligned: pd.DataFrame) -> pd.DataFrame:
-    """Predicted phrases and lemmas as ``unclause annotate`` gives them: the models lemmatize in
-    English, and an English opening that is no verb phrase is no phrase; a phrase in another
-    language takes its English verb from the cross-lingual phrase map."""
-    if "action_phrase" not in aligned:
-        return aligned
-    if cset.language == DEFAULT_LANGUAGE:
-        if "action_lemma" not in aligned:
-            return aligned
-        aligned = aligned.copy()
-        drop = (aligned["action_lemma"] == NOT_A_VERB_PHRASE).to_numpy()
-        aligned.loc[drop, ["action_phrase", "action_lemma"]] = None
+    """Predicted lemmas as ``unclause annotate`` gives them: the models lemmatize in English; a
+    phrase in another language takes its English verb from the cross-lingual phrase map."""
+    if cset.language == DEFAULT_LANGUAGE or "action_phrase" not in aligned:
         return aligned
     from pipelines.text.crosslingual import phrase_lemma
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipelines.text.lemmas import lemmatize_phrase
+from pipelines.text.lemmas import NOT_A_VERB_PHRASE, lemmatize_phrase
 
 
 def phrase_training_rows(frame: pd.DataFrame) -> list[bool]:
@@ -46,14 +46,28 @@ def type_frame(proba: Any, classes: Sequence[str], labels: Sequence[str],
 
 def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
                  index: pd.Index) -> pd.DataFrame:
-    """The action-phrase output columns from ``(start, end)`` offsets (None: no phrase)."""
-    phrases = [texts[i][b[0]:b[1]] if b else None for i, b in enumerate(bounds)]
+    """The action-phrase output columns from ``(start, end)`` offsets (None: no phrase).
+
+    A span whose English reading is no verb phrase ("It is desirable", "The meals": lemma
+    ``NOT_A_VERB_PHRASE``) is no phrase: a phrase model trained on resolutions proposes one
+    for every clause, also for recommendations that open without a verb. Phrases in the other
+    languages never read so (the English rules leave their words as they are)."""
+    phrases: list[str | None] = []
+    lemmas: list[str | None] = []
+    kept: list[tuple[int, int] | None] = []
+    for text, b in zip(texts, bounds, strict=True):
+        phrase = text[b[0]:b[1]] if b else None
+        lemma = lemmatize_phrase(phrase) if phrase else None
+        if lemma == NOT_A_VERB_PHRASE:
+            phrase, lemma, b = None, None, None
+        phrases.append(phrase)
+        lemmas.append(lemma)
+        kept.append(b)
     return pd.DataFrame({
         "action_phrase": pd.Series(phrases, index=index, dtype=object),
-        "action_lemma": pd.Series(
-            [lemmatize_phrase(p) if p else None for p in phrases], index=index, dtype=object),
-        "action_start": pd.Series([b[0] if b else -1 for b in bounds], index=index, dtype="int64"),
-        "action_end": pd.Series([b[1] if b else -1 for b in bounds], index=index, dtype="int64"),
+        "action_lemma": pd.Series(lemmas, index=index, dtype=object),
+        "action_start": pd.Series([b[0] if b else -1 for b in kept], index=index, dtype="int64"),
+        "action_end": pd.Series([b[1] if b else -1 for b in kept], index=index, dtype="int64"),
     }, index=index)
 
 

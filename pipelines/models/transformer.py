@@ -33,9 +33,8 @@ from pipelines.data.dataset import sample_documents
 from pipelines.data.order import document_positions, document_slices
 from pipelines.errors import UnclauseError
 from pipelines.models.base import ClauseModel
-from pipelines.models.frames import empty_phrase_frame, type_frame
+from pipelines.models.frames import phrase_frame, type_frame
 from pipelines.schema import CLAUSE_TYPES
-from pipelines.text.lemmas import lemmatize_phrase
 from pipelines.text.numbering import numbering_end
 
 try:
@@ -408,25 +407,9 @@ class TransformerModel(ClauseModel[TransformerConfig]):
     def _predict_phrases(self, texts: list[str], index: pd.Index) -> pd.DataFrame:
         enc = self._encode(texts, None, offsets=True)
         logits = self._forward(enc)
-        out = empty_phrase_frame(index)
-        phrases: list[str | None] = [None] * len(texts)
-        lemmas: list[str | None] = [None] * len(texts)
-        starts = np.full(len(texts), -1)
-        ends = np.full(len(texts), -1)
-        for i, text in enumerate(texts):
-            span = self._decode_span(text, enc.word_ids(i), enc["offset_mapping"][i],
-                                     logits[i].argmax(axis=1))
-            if span is None:
-                continue
-            start, end = span
-            phrases[i] = phrase = text[start:end]
-            lemmas[i] = lemmatize_phrase(phrase)
-            starts[i], ends[i] = start, end
-        out["action_phrase"] = pd.Series(phrases, index=index, dtype=object)
-        out["action_lemma"] = pd.Series(lemmas, index=index, dtype=object)
-        out["action_start"] = starts
-        out["action_end"] = ends
-        return out
+        bounds = [self._decode_span(text, enc.word_ids(i), enc["offset_mapping"][i],
+                                    logits[i].argmax(axis=1)) for i, text in enumerate(texts)]
+        return phrase_frame(texts, bounds, index)
 
     def _decode_span(self, text: str, word_ids: list[int | None],
                      offsets: list[tuple[int, int]], labels: np.ndarray) -> tuple[int, int] | None:
