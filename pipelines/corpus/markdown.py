@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from pipelines.text.normalize import collapse_spaces
+
 __all__ = ["clean_markup", "markdown_blocks", "park_escapes", "strip_emphasis", "unpark"]
 
 # Escaped Markdown characters that would otherwise look like markup are parked on
@@ -89,16 +91,10 @@ def unpark(text: str) -> str:
     return text.translate(_UNPARK) if _RE_PARKED.search(text) else text
 
 
-_RE_SPACES = re.compile(r"[ \t]+")
-
-
 def _clean_line(line: str) -> str:
     """Inline markup out, runs of spaces collapsed; leading indentation kept."""
     ind = len(line) - len(line.lstrip(" \t"))
-    body = _strip_inline(line[ind:])
-    if "  " in body or "\t" in body:
-        body = _RE_SPACES.sub(" ", body)
-    return line[:ind] + body.rstrip()
+    return line[:ind] + collapse_spaces(_strip_inline(line[ind:])).rstrip()
 
 
 _MD_BLOCK_CHARS = frozenset("#>*+-_=")

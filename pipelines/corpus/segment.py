@@ -67,7 +67,7 @@ from pipelines.corpus.page_furniture import (
     split_at_page_numbers,
     strip_page_furniture,
 )
-from pipelines.text.normalize import SOFT_HYPHEN, normalize_layout
+from pipelines.text.normalize import SOFT_HYPHEN, collapse_spaces, normalize_layout
 from pipelines.text.wordclasses import ABBREVIATIONS, CONTINUING_WORDS, wordset
 
 __all__ = ["join_hard_wraps", "segment"]
@@ -521,17 +521,13 @@ def _trim_blank(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
-_RE_SPACES = re.compile(r"[ \t]+")
 _RE_HAS_WORD = re.compile(r"\w")
 
 
 def _finish(clause: str) -> str | None:
     """Emphasis that spanned wrapped lines, spaces, parked escapes; None for debris."""
     text = strip_emphasis(clause) if ("*" in clause or "_" in clause) else clause
-    if "  " in text or "\t" in text:
-        text = _RE_SPACES.sub(" ", text)
-    text = text.strip()
-    text = unpark(text)
+    text = unpark(collapse_spaces(text).strip())
     return text if _RE_HAS_WORD.search(text) else None
 
 

@@ -16,7 +16,7 @@ import re
 
 from pipelines.text.unicode import normalize_unicode
 
-__all__ = ["SOFT_HYPHEN", "ZERO_WIDTH", "normalize_layout", "normalize_text"]
+__all__ = ["SOFT_HYPHEN", "ZERO_WIDTH", "collapse_spaces", "normalize_layout", "normalize_text"]
 
 #: zero-width spaces and joiners, the word joiner and the byte-order mark: never visible
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -30,6 +30,14 @@ _BIDI_MARKS = "\u200e\u200f"
 _INVISIBLE = ZERO_WIDTH + _BIDI_MARKS + SOFT_HYPHEN
 _TEXT_TABLE = {ord(c): None for c in _INVISIBLE} | {0x2011: "-", 0x2010: "-"}
 _TEXT_ODD_RE = re.compile("[" + _INVISIBLE + "\u2010\u2011]")
+
+
+_SPACES_RE = re.compile(r"[ \t]+")
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces and tabs as one space (line breaks kept)."""
+    return _SPACES_RE.sub(" ", text) if "  " in text or "\t" in text else text
 
 
 def normalize_text(text: str) -> str:
