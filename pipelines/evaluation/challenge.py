@@ -38,6 +38,7 @@ import pandas as pd
 
 from pipelines.errors import UnclauseError
 from pipelines.evaluation.metrics import phrase_metrics, type_metrics
+from pipelines.models.frames import with_translated_lemmas
 
 log = logging.getLogger(__name__)
 
@@ -284,22 +285,9 @@ def aligned_predictions(cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _with_lemmas(cset: ChallengeSet, aligned: pd.DataFrame) -> pd.DataFrame:
-    """Predicted lemmas as ``unclause annotate`` gives them: the models lemmatize in English; a
-    phrase in another language takes its English verb from the cross-lingual phrase map."""
-    if cset.language == DEFAULT_LANGUAGE or "action_phrase" not in aligned:
-        return aligned
-    from pipelines.text.crosslingual import phrase_lemma
-
-    aligned = aligned.copy()
-    aligned["action_lemma"] = [phrase_lemma(p, cset.language) if isinstance(p, str) and p else None
-                               for p in aligned["action_phrase"]]
-    return aligned
-
-
 def score(task: str, cset: ChallengeSet, pred: pd.DataFrame) -> dict[str, float]:
     """The metrics of one task on one set, from the predictions for its ``inputs``."""
-    aligned = _with_lemmas(cset, aligned_predictions(cset, pred))
+    aligned = with_translated_lemmas(aligned_predictions(cset, pred), cset.language)
     gold = cset.gold
     out: dict[str, float] = {"n": float(len(gold)),
                              "segment_mismatches": float(len(cset.mismatches))}
@@ -342,7 +330,7 @@ def _squash(value: object) -> str | None:
 
 def error_rows(task: str, cset: ChallengeSet, pred: pd.DataFrame) -> pd.DataFrame:
     """The gold rows a predictor gets wrong, with the prediction, for error analysis."""
-    aligned = _with_lemmas(cset, aligned_predictions(cset, pred))
+    aligned = with_translated_lemmas(aligned_predictions(cset, pred), cset.language)
     frame = cset.gold[["doc_id", "gold_para", "type", "action_phrase", "action_lemma", "match",
                        "text"]].copy()
     frame.insert(0, "kind", cset.kind)

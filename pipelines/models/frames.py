@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipelines.text.crosslingual import phrase_lemma
 from pipelines.text.lemmas import NOT_A_VERB_PHRASE, lemmatize_phrase
 
 
@@ -69,6 +70,16 @@ def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
         "action_start": pd.Series([b[0] if b else -1 for b in kept], index=index, dtype="int64"),
         "action_end": pd.Series([b[1] if b else -1 for b in kept], index=index, dtype="int64"),
     }, index=index)
+
+
+def with_translated_lemmas(frame: pd.DataFrame, language: str | None) -> pd.DataFrame:
+    """``frame``'s lemmas as annotate writes them for a document in ``language``: the models
+    lemmatize in English; a phrase in another language takes its English verb from the
+    cross-lingual phrase map. English, or a frame without phrases: ``frame`` itself."""
+    if language in (None, "en") or "action_phrase" not in frame:
+        return frame
+    return frame.assign(action_lemma=[phrase_lemma(p, language) if isinstance(p, str) and p
+                                      else None for p in frame["action_phrase"]])
 
 
 def empty_phrase_frame(index: pd.Index) -> pd.DataFrame:

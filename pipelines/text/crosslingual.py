@@ -76,11 +76,9 @@ def lemma_class(lemma: str) -> str:
 
 def lemmas_agree(a: str | None, b: str | None, synonyms: bool = False) -> bool:
     """Whether two lemmas are the same (or, with ``synonyms``, in one ``LEMMA_SYNONYMS`` set)."""
-    if a == b:
-        return a is not None
-    if not synonyms or a is None or b is None:
+    if a is None or b is None:
         return False
-    return _SYNONYM_CLASS.get(a, -1) == _SYNONYM_CLASS.get(b, -2)
+    return a == b or (synonyms and lemma_class(a) == lemma_class(b))
 
 
 def normalize_translated_phrase(phrase: str, language: str) -> str:

@@ -22,6 +22,7 @@ from pipelines.evaluation.errors import error_table
 from pipelines.evaluation.metrics import PRIMARY_METRIC, confusion, task_metrics
 from pipelines.evaluation.plots import confusion_png
 from pipelines.models.base import build_model
+from pipelines.models.frames import with_translated_lemmas
 from pipelines.schema import CLAUSE_TYPES
 from pipelines.tracking.lineage import git_tags, log_dataset
 from pipelines.tracking.registry import register_if_better
@@ -142,13 +143,7 @@ def language_metrics(task: str, gold: pd.DataFrame, pred: pd.DataFrame,
     out: dict[str, float] = {}
     for code in sorted(languages.unique()):
         mask = (languages == code).to_numpy()
-        part = pred[mask]
-        if code != "en" and "action_phrase" in part.columns:
-            # as annotate writes it: a translated phrase's English verb from the phrase map
-            from pipelines.text.crosslingual import phrase_lemma
-
-            part = part.assign(action_lemma=[phrase_lemma(p, code) if isinstance(p, str) and p
-                                             else None for p in part["action_phrase"]])
+        part = with_translated_lemmas(pred[mask], code)
         for key, value in task_metrics(task, gold[mask], part).items():
             out[f"{prefix}/lang/{code}/{key}"] = value
     return out
