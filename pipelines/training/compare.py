@@ -25,9 +25,12 @@ def finished_runs(experiment: str, include_debug: bool, tag_filter: str = "",
                               order_by=["attributes.start_time DESC"])
     if runs.empty:
         raise TrackingError(f"no {what} in MLflow experiment '{experiment}'", hint)
-    if not include_debug and "tags.debug" in runs:
-        runs = runs[runs["tags.debug"] != "True"]
-    return runs
+    return runs if include_debug else without_debug(runs)
+
+
+def without_debug(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs not marked debug-size (``tags.debug``)."""
+    return runs[runs["tags.debug"] != "True"] if "tags.debug" in runs else runs
 
 
 def comparison_frame(experiment: str = "unclause", last: int = 1,
