@@ -13,9 +13,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "challenge"
 KINDS = ("security-council", "education-recommendation", "communique", "pdf-text",
-         "education-recommendation-fr", "education-recommendation-es")
+         "education-recommendation-fr", "education-recommendation-es",
+         "education-recommendation-ru", "education-recommendation-zh", "education-recommendation-ar")
 #: kinds in another language than English declare it (kind.json); the others have none
-LANGUAGES = {"education-recommendation-fr": "fr", "education-recommendation-es": "es"}
+LANGUAGES = {f"education-recommendation-{code}": code for code in ("fr", "es", "ru", "zh", "ar")}
 PARTS = ("dev", "final")
 TYPES = frozenset({"preambular", "operative", "other"})
 KEYS = frozenset({"para_id", "text", "type", "action_phrase", "action_lemma"})

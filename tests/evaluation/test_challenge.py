@@ -129,6 +129,20 @@ def test_repository_challenge_sets_load_with_few_mismatches() -> None:
     assert all(set(s.gold["type"]) <= {"preambular", "operative", "other"} for s in sets)
 
 
+@pytest.mark.parametrize("code", ["fr", "es", "ru", "zh", "ar"])
+def test_repository_kinds_of_a_language_load_alone(code: str) -> None:
+    """Each official language but English has its recommendation kind, read whole by the reader
+    and kept apart from the other languages' kinds."""
+    sets = challenge.load_sets(challenge.PARTS, languages=[code])
+    if not sets:
+        pytest.skip("no challenge sets in this checkout")
+    assert {(s.kind, s.part) for s in sets} == {(f"education-recommendation-{code}", part)
+                                                for part in challenge.PARTS}
+    assert {s.language for s in sets} == {code}
+    assert all(not s.mismatches and s.extra_segments == 0 for s in sets)
+    assert all({"preambular", "operative", "other"} == set(s.gold["type"]) for s in sets)
+
+
 def test_predictions_do_not_depend_on_markup(tmp_path: Path) -> None:
     """The same resolution read from AKN XML and from plain text gets the same types."""
     from synthetic import make_clause_table
