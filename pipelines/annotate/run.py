@@ -57,7 +57,7 @@ from pipelines.annotate.state import (
     resume_state,
 )
 from pipelines.annotate.stream import ClauseStream, Unit, is_jsonl_input, iter_batches
-from pipelines.annotate.writers import dumps, iter_jsonl, output_format, write
+from pipelines.annotate.writers import iter_jsonl, jsonl_bytes, output_format, write
 from pipelines.errors import InputError, UnclauseError
 from pipelines.io import check_writable
 
@@ -279,7 +279,7 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
                 rows = annotate_units(batch, models, review_threshold, keep_proba, lang)
                 if isinstance(models, ModelRouter) and (late := models.other_identity()):
                     state.check_late_models(late, partial)
-                data = ("\n".join(map(dumps, rows)) + "\n").encode("utf-8") if rows else b""
+                data = jsonl_bytes(rows)
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -14,6 +14,7 @@ from pipelines.annotate.html import write_html
 from pipelines.annotate.merge import SELECT_KEY
 from pipelines.errors import UnclauseError
 from pipelines.io import atomic_open
+from pipelines.json_lines import dump_line, loads_line
 
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "html", "labelstudio")
 EXTENSION_FORMATS: dict[str, str] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -22,10 +23,10 @@ EXTENSION_FORMATS: dict[str, str] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".cs
 
 def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """Rows of a JSONL file written by this module."""
-    with path.open(encoding="utf-8") as fh:
+    with path.open("rb") as fh:
         for line in fh:
             if line.strip():
-                yield json.loads(line)
+                yield loads_line(line)
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
@@ -35,20 +36,16 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-#: one encoder for every line: ``json.dumps`` with options builds a new one per call
-_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
-
-
-def dumps(row: dict[str, Any]) -> str:
-    """One JSONL line (without its newline)."""
-    return _ENCODE(row)
+def jsonl_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """``rows`` as JSONL lines, each ending in a newline (empty for no rows)."""
+    return b"".join([dump_line(row) + b"\n" for row in rows])
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: Path) -> None:
     """``rows`` as JSONL, one object a line."""
-    with atomic_open(out) as fh:
+    with atomic_open(out, "wb") as fh:
         for row in rows:
-            fh.write(dumps(public(row)) + "\n")
+            fh.write(dump_line(public(row)) + b"\n")
 
 
 def _csv_value(value: Any, key: str) -> Any:

@@ -18,6 +18,7 @@ from typing import IO, Any, Literal
 from pipelines.corpus.sources import SourceItem
 from pipelines.corpus.text import doc_id_for
 from pipelines.errors import InputError
+from pipelines.json_lines import fast_loads
 from pipelines.schema import CLAUSE_TYPES, MAX_CLAUSE_CHARS, Clause, Document, clause_too_long
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,16 @@ def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
         raise BadRecord(f"line {line_no}: is {len(raw):,} bytes long, over the "
                         f"{MAX_RECORD_BYTES:,}-byte limit for one record (a clause holds at most "
                         f"{MAX_CLAUSE_CHARS:,} characters)")
+    ok, record = fast_loads(raw)  # most lines: strict JSON, read in one step
+    if not ok:
+        record = _slow_parse(raw, line_no)
+        if record is None:
+            return None
+    return _checked(record, line_no)
+
+
+def _slow_parse(raw: str | bytes, line_no: int) -> Any:
+    """What orjson refused, read as ``json.loads`` would (a blank line is None)."""
     if isinstance(raw, bytes | bytearray):
         try:
             raw = bytes(raw).decode("utf-8-sig" if line_no == 1 else "utf-8")
@@ -82,6 +93,11 @@ def parse_record(raw: str | bytes, line_no: int) -> dict[str, Any] | None:
                         f"column {exc.colno})") from None
     except RecursionError:
         raise BadRecord(f"line {line_no}: not valid JSON (nested too deeply)") from None
+    return record
+
+
+def _checked(record: Any, line_no: int) -> dict[str, Any]:
+    """``record`` if it is a usable clause record; else ``BadRecord`` naming the line."""
     if not isinstance(record, dict):
         raise BadRecord(f"line {line_no}: not a JSON object but a {type(record).__name__}")
     if "text" not in record:

@@ -132,12 +132,19 @@ def test_record_to_clause_keeps_original_record_untouched() -> None:
 
 
 @pytest.mark.parametrize("line", ['{"text": "a"} x', '{"text": "a"}  ,', '{"text": ', "nul",
-                                  '\ufeff{"text": "a"}', '[' * 5 + ']' * 4])
+                                  '\ufeff{"text": "a"}', '[' * 5 + ']' * 4,
+                                  # read by orjson, or refused by it and read by json
+                                  '{"text": "a", "n": 1.5e3}', '{"text": "a", "v": NaN}',
+                                  '{"text": "a", "big": 123456789012345678901234567890}',
+                                  '{"text": "a\\ud800b"}', '{"text": "a", "text": "b"}',
+                                  "null", '"text"'])
 def test_records_are_parsed_as_json_loads_would_with_the_same_errors(line: str) -> None:
     """parse_record decodes without json.loads' per-call set-up; values and error messages
     (and their columns) stay json.loads' own."""
     try:
         expected = f"json.loads: {json.loads(line.strip())!r}"
+        if not isinstance(json.loads(line.strip()), dict):
+            expected = "not a JSON object"
     except json.JSONDecodeError as exc:
         expected = f"{exc.msg.removesuffix(' at')}, column {exc.colno}"
     try:
