@@ -4,6 +4,7 @@ output columns of each task (see :mod:`pipelines.models.base` for the protocol).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 
 from pipelines.text.crosslingual import phrase_lemma
 from pipelines.text.lemmas import NOT_A_VERB_PHRASE, lemmatize_phrase
+from pipelines.text.wordclasses import MODALS
 
 
 def phrase_training_rows(frame: pd.DataFrame) -> list[bool]:
@@ -45,6 +47,15 @@ def type_frame(proba: Any, classes: Sequence[str], labels: Sequence[str],
     return out
 
 
+#: a modal verb right after a span: the span is its subject ("Teachers shall", "States should")
+_MODAL_NEXT = re.compile(r"\s+(?:" + "|".join(sorted(MODALS)) + r")\b", re.IGNORECASE).match
+
+#: a span opening with a subordinating conjunction: the clause's verb is not its opening
+#: ("Whereas" is the exception: the preambles of recommendations print it as their phrase)
+_CONJUNCTION_FIRST = re.compile(r"(?:since|when|while|if|although|because|as|inasmuch)\b",
+                                re.IGNORECASE).match
+
+
 def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
                  index: pd.Index) -> pd.DataFrame:
     """The action-phrase output columns from ``(start, end)`` offsets (None: no phrase).
@@ -52,14 +63,19 @@ def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
     A span whose English reading is no verb phrase ("It is desirable", "The meals": lemma
     ``NOT_A_VERB_PHRASE``) is no phrase: a phrase model trained on resolutions proposes one
     for every clause, also for recommendations that open without a verb. Phrases in the other
-    languages never read so (the English rules leave their words as they are)."""
+    languages never read so (the English rules leave their words as they are). Nor is a span
+    followed by a modal verb: "Teachers" in "Teachers shall use …" is the subject of a modal
+    recommendation (no gold phrase of the GA/ECOSOC corpus is followed by one), or a span
+    opening with a subordinating conjunction other than "Whereas" ("Since the previous session,
+    …"; none opens one)."""
     phrases: list[str | None] = []
     lemmas: list[str | None] = []
     kept: list[tuple[int, int] | None] = []
     for text, b in zip(texts, bounds, strict=True):
         phrase = text[b[0]:b[1]] if b else None
         lemma = lemmatize_phrase(phrase) if phrase else None
-        if lemma == NOT_A_VERB_PHRASE:
+        if lemma == NOT_A_VERB_PHRASE or (b and (_MODAL_NEXT(text, b[1])
+                                                 or _CONJUNCTION_FIRST(text, b[0]))):
             phrase, lemma, b = None, None, None
         phrases.append(phrase)
         lemmas.append(lemma)

@@ -1,5 +1,5 @@
 """The phrase output frame every phrase model returns: offsets, lemmas, and no phrase where the
-span's English reading is no verb phrase."""
+span's English reading is no verb phrase, is a modal's subject or opens with a conjunction."""
 
 from __future__ import annotations
 
@@ -13,13 +13,26 @@ TEXTS = [
     "3. The lamps should be trimmed each week;",
     "4. Prie les gardiens de faire rapport ;",
     "Recalling its decision on lighthouses,",
+    "5. Keepers shall log every ship they sight;",
+    "1.2 Since the last survey, two lamps have failed;",
+    "6. Decides that the keepers shall be paid monthly;",
+    "Aware as ever of the cost of oil,",
 ]
 
 
 def test_spans_become_phrases_with_their_lemma_and_openings_without_a_verb_do_not() -> None:
-    bounds = [(3, 18), (3, 11), (3, 12), (3, 7), None]
+    bounds = [(3, 18), (3, 11), (3, 12), (3, 7), None, (3, 10), (4, 9), (3, 10), (0, 5)]
     frame = phrase_frame(TEXTS, bounds, pd.RangeIndex(len(TEXTS)))
-    assert frame["action_phrase"].tolist() == [None, "Requests", None, "Prie", None]
-    assert frame["action_lemma"].tolist() == [None, "request", None, "prie", None]
-    assert frame["action_start"].tolist() == [-1, 3, -1, 3, -1]
-    assert frame["action_end"].tolist() == [-1, 11, -1, 7, -1]
+    assert frame["action_phrase"].tolist() == [None, "Requests", None, "Prie", None, None, None,
+                                               "Decides", "Aware"]
+    assert frame["action_lemma"].tolist() == [None, "request", None, "prie", None, None, None,
+                                              "decide", "be aware"]
+    assert frame["action_start"].tolist() == [-1, 3, -1, 3, -1, -1, -1, 3, 0]
+    assert frame["action_end"].tolist() == [-1, 11, -1, 7, -1, -1, -1, 10, 5]
+
+
+def test_the_subject_of_a_modal_and_a_subordinate_opening_are_no_phrase() -> None:
+    """"Keepers" in "Keepers shall log …" is a modal's subject, "Since" a conjunction: neither
+    is an action phrase, while "Decides" before "that … shall" still is."""
+    frame = phrase_frame(TEXTS[5:8], [(3, 10), (4, 9), (3, 10)], pd.RangeIndex(3))
+    assert frame["action_phrase"].tolist() == [None, None, "Decides"]
