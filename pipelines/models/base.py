@@ -65,7 +65,8 @@ class ClauseModel(ABC, Generic[ConfigT]):
 
         Clause types then pass through ``pipelines.models.lists``: list items take the type
         of the line that announces them, whatever the family; then through the model's
-        document-level decoder, if it has one.
+        document-level decoder, if it has one. Action phrases of noun-phrase list items are
+        dropped (an item has none of its own).
         """
         out = self._predict(clauses)
         if self.task == "clause-type":
@@ -74,6 +75,15 @@ class ClauseModel(ABC, Generic[ConfigT]):
             out = inherit_list_types(clauses, out, getattr(self, "verbs", None))
             if self.decoder is not None:
                 out = self.decoder.apply(clauses, out)
+        else:
+            from pipelines.models.lists import list_item_rows
+
+            items = list_item_rows(clauses, getattr(self, "verbs", None))
+            if items:
+                out = out.copy()
+                for col, empty in (("action_phrase", None), ("action_lemma", None),
+                                   ("action_start", -1), ("action_end", -1)):
+                    out.iloc[items, out.columns.get_loc(col)] = empty
         return out
 
     @abstractmethod

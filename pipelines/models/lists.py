@@ -20,6 +20,9 @@ probabilities when the line is preambular or operative. Headings (no final punct
 with a verb of their own and anything after an "other" line are left as the model predicted
 them, with one exception: the items of a **bridge**.
 
+A noun-phrase item has no action phrase of its own (:func:`list_item_rows`, applied after any
+phrase model).
+
 A **preambular lead-in** the model typed ``other`` is typed preambular: a short line ending in
 ``:`` that opens with a participle or adjective ("Taking into account:", "Determining as
 priorities:", "Deeply concerned:"; not a preposition in -ing such as "Including:"); its
@@ -131,6 +134,30 @@ def is_bridge_item(text: str, verbs: frozenset[str] | None = None) -> bool:
     if marker:
         return marker[-1] in ".)"
     return opening_features(text, verbs)["w1"] == "to"
+
+
+def list_item_rows(clauses: pd.DataFrame, verbs: frozenset[str] | None = None) -> list[int]:
+    """Positions of the rows that are noun-phrase items of a preambular lead-in
+    (:func:`is_lead_in`), directly or after other items, in one document ("Determining as
+    priorities:" → "Gaps in the network …;"). Such an item has no action phrase of its own
+    (none of the 290 items after a preambular or operative line ending in ``:`` in the GA/ECOSOC
+    corpus has one). The lead-in is judged by its English form: in the other languages an item
+    is not told from a clause of its own ("Que …" items of "Considérant :") by these rules."""
+    if clauses.empty or "text" not in clauses:
+        return []
+    texts = clause_texts(clauses)
+    doc_ids = clauses["doc_id"].tolist() if "doc_id" in clauses else [0] * len(texts)
+    items: list[int] = []
+    in_list = False
+    prev_doc = object()
+    for row in document_positions(clauses):
+        if doc_ids[row] != prev_doc:
+            in_list, prev_doc = False, doc_ids[row]
+        if in_list and is_list_item(texts[row], verbs):
+            items.append(row)
+            continue
+        in_list = clause_end(texts[row]) == ":" and is_lead_in(texts[row], verbs)  # cheap first
+    return items
 
 
 def inherit_list_types(clauses: pd.DataFrame, pred: pd.DataFrame,

@@ -5,13 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.config import LinearConfig
 from pipelines.models.frames import type_frame
+from pipelines.models.linear import LinearModel
 from pipelines.models.lists import (
     inherit_list_types,
     is_bridge,
     is_bridge_item,
     is_lead_in,
     is_list_item,
+    list_item_rows,
 )
 from pipelines.schema import CLAUSE_TYPES
 
@@ -166,3 +169,29 @@ def test_lead_in_shapes() -> None:
     assert not is_lead_in("Guided by these principles, we hereby pledge to:", VERBS)
     assert not is_lead_in("Taking into account the views of the regional commissions, "
                           "the reports of the Secretary-General and the following:", VERBS)
+
+
+LEAD_IN_DOC = ["Taking into account:", "The decline of fish stocks;", "Determining as priorities:",
+               "The restoration of wetlands;", "Cooperation among the authorities of the basin,",
+               "Decide to:", "Including:", "The annexes;"]
+
+
+def test_items_of_a_lead_in_are_found_in_document_order() -> None:
+    clauses = pd.DataFrame({"doc_id": "d1", "para_id": range(len(LEAD_IN_DOC)),
+                            "text": LEAD_IN_DOC}).iloc[::-1]
+    rows = list_item_rows(clauses, VERBS)
+    assert sorted(clauses["para_id"].iloc[rows]) == [1, 3, 4]
+
+
+def test_a_phrase_model_gives_list_items_no_phrase(train_table: pd.DataFrame) -> None:
+    """What the family proposes for "Exchange of flood data;" under a lead-in is dropped: the
+    item has no phrase of its own; the same line outside a list keeps the model's answer."""
+    model = LinearModel(LinearConfig(), "action-phrase", seed=3).fit(train_table)
+    texts = ["Determining as priorities:", "Exchange of flood data;", "Gaps in the gauges;"]
+    in_list = pd.DataFrame({"doc_id": "d1", "para_id": range(3), "text": texts})
+    alone = model.predict(in_list.assign(doc_id=["d1", "d2", "d3"]))
+    assert alone["action_phrase"].notna().tolist()[1:] == [True, True]  # "Exchange", "Gaps in"
+    out = model.predict(in_list)
+    assert out["action_phrase"].tolist()[1:] == [None, None]
+    assert out["action_lemma"].tolist()[1:] == [None, None]
+    assert out["action_start"].tolist()[1:] == [-1, -1]
