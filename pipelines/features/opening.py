@@ -46,16 +46,21 @@ _LOWER_WORD_RE = re.compile(r"\b(to )?([a-z]{3,})\b")
 _NOTE_END_RE = re.compile(r"(?<=[,;.:])\s?\d{1,3}$")
 
 
+#: two letters that can be a short verb's stem ("us|ing", "ow|ed"), unlike "th|ing", "br|ing"
+_SHORT_STEM = re.compile(r"[aeiouy][a-z]|[a-z][aeiouy]").fullmatch
+
+
 @lru_cache(maxsize=1 << 16)
 def verb_stem(word: str) -> str:
-    """A crude stem shared by a verb's -s, -ing, -ed and base forms (decides/deciding/decide)."""
+    """A crude stem shared by a verb's -s, -ing, -ed and base forms (decides/deciding/decide;
+    uses/using/used/use → "use")."""
     w = word.lower()
     n = len(w)
-    if n > 5 and w.endswith("ing"):
+    if n > 4 and w.endswith("ing") and (n > 5 or _SHORT_STEM(w[:2])):
         w = w[:-3]
     elif n > 4 and w.endswith("ied"):
         w = w[:-3] + "y"
-    elif n > 4 and w.endswith("ed"):
+    elif n > 3 and w.endswith("ed") and (n > 4 or _SHORT_STEM(w[:2]) and w[1] != "e"):
         w = w[:-2]
     elif n > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
@@ -63,7 +68,11 @@ def verb_stem(word: str) -> str:
         w = w[:-2]
     elif n > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
-    w = w.rstrip("e") or w
+    if len(w) < 3 < n:
+        w += "e"  # a short verb's -ing/-ed form: "us|ing", "ow|ed", "se|eing" (use, owe, see)
+    stripped = w.rstrip("e")
+    if len(stripped) > 2:  # "use", "see" keep their e: stems of two letters are never verbs
+        w = stripped
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
         w = w[:-1]
     return w

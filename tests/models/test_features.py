@@ -25,6 +25,12 @@ def test_word_forms_and_learned_verbs() -> None:
                               "Decides to act;"] * 2)
     assert {"recall", "decid"} <= verbs
     assert verb_stem("Expresses") == verb_stem("Express") == verb_stem("expressing")
+    # short verbs keep a stem of three letters, shared by all their forms
+    assert {verb_stem(w) for w in ("use", "Uses", "using", "used")} == {"use"}
+    assert {verb_stem(w) for w in ("see", "sees", "seeing")} == {"see"}
+    # … while base forms that merely end like -ing/-ed forms keep theirs
+    assert verb_stem("bring") == verb_stem("brings") and verb_stem("need") == verb_stem("needs")
+    assert verb_stem("thing") != verb_stem("the")
     assert word_form("decide", verbs) == "base_verb"  # learned, not listed
     assert word_form("aware", verbs) == "base"
     assert word_form("recalling") == "ing"
