@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines.text.crosslingual import phrase_lemma
 from pipelines.text.lemmas import NOT_A_VERB_PHRASE, lemmatize_phrase
-from pipelines.text.wordclasses import MODALS
+from pipelines.text.wordclasses import MODALS, ROMANCE_NON_PHRASE_STARTS
 
 
 def phrase_training_rows(frame: pd.DataFrame) -> list[bool]:
@@ -56,6 +56,19 @@ _CONJUNCTION_FIRST = re.compile(r"(?:since|when|while|if|although|because|as|ina
                                 re.IGNORECASE).match
 
 
+def _romance_non_phrase(phrase: str | None) -> bool:
+    """A French or Spanish opening that starts as no phrase does: "Les ministères", "Es
+    conveniente", "Il est souhaitable" (but "Il est recommandé" is a phrase)."""
+    first = _FIRST_WORD(phrase or "")
+    if first is None or first.group(1).lower() not in ROMANCE_NON_PHRASE_STARTS:
+        return False
+    return not (first.group(1).lower() == "il" and "recommand" in (phrase or "").lower())
+
+
+#: the first word of a phrase, an elided article on its own ("L'échange" → "L")
+_FIRST_WORD = re.compile(r"\s*([^\W\d_]+)").match
+
+
 def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
                  index: pd.Index) -> pd.DataFrame:
     """The action-phrase output columns from ``(start, end)`` offsets (None: no phrase).
@@ -67,7 +80,8 @@ def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
     followed by a modal verb: "Teachers" in "Teachers shall use …" is the subject of a modal
     recommendation (no gold phrase of the GA/ECOSOC corpus is followed by one), or a span
     opening with a subordinating conjunction other than "Whereas" ("Since the previous session,
-    …"; none opens one)."""
+    …"; none opens one), or a French or Spanish span opening with an article, a preposition or
+    an impersonal "Il"/"Es" ("Les ministères devraient …", "Es conveniente que …")."""
     phrases: list[str | None] = []
     lemmas: list[str | None] = []
     kept: list[tuple[int, int] | None] = []
@@ -75,7 +89,8 @@ def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
         phrase = text[b[0]:b[1]] if b else None
         lemma = lemmatize_phrase(phrase) if phrase else None
         if lemma == NOT_A_VERB_PHRASE or (b and (_MODAL_NEXT(text, b[1])
-                                                 or _CONJUNCTION_FIRST(text, b[0]))):
+                                                 or _CONJUNCTION_FIRST(text, b[0])
+                                                 or _romance_non_phrase(phrase))):
             phrase, lemma, b = None, None, None
         phrases.append(phrase)
         lemmas.append(lemma)

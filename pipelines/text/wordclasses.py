@@ -49,6 +49,15 @@ ING_PREPOSITIONS = frozenset({
     "including", "concerning", "regarding", "following", "during", "according", "excluding",
     "pending", "notwithstanding", "barring", "respecting", "touching",
 })
+#: first words of French and Spanish openings that are no action phrase: articles, determiners,
+#: prepositions, the copula of "Es conveniente que …" and the impersonal "Il" of "Il est
+#: souhaitable que …" (no gold phrase of the six-language corpus opens with one; "Il est
+#: recommandé", like "It is recommended", is the exception)
+ROMANCE_NON_PHRASE_STARTS = frozenset({
+    "le", "la", "les", "l", "un", "une", "des", "du", "dans", "lors", "depuis", "en", "ce", "cette",
+    "ces", "chaque", "il", "el", "los", "las", "una", "unos", "unas", "desde", "es", "cada", "este",
+    "esta", "estos", "estas", "todo", "todos", "toda", "todas",
+})
 #: modal verbs; a subject followed by one is a finite predicate
 MODALS = frozenset({"shall", "should", "will", "may", "must", "would", "can", "could"})
 #: after a word in -s these make it a plural noun, not a verb ("Participants at", "Threats of")

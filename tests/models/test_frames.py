@@ -36,3 +36,17 @@ def test_the_subject_of_a_modal_and_a_subordinate_opening_are_no_phrase() -> Non
     is an action phrase, while "Decides" before "that … shall" still is."""
     frame = phrase_frame(TEXTS[5:8], [(3, 10), (4, 9), (3, 10)], pd.RangeIndex(3))
     assert frame["action_phrase"].tolist() == [None, None, "Decides"]
+
+
+def test_french_and_spanish_openings_without_a_verb_are_no_phrase() -> None:
+    """Articles, prepositions and impersonal openings of recommendations in French and Spanish
+    are no phrase; verbs, reflexive "Se recomienda" and "Il est recommandé" stay phrases."""
+    texts = ["2. Les bibliothèques devraient ouvrir le soir ;", "L’échange de livres est utile ;",
+             "3. Il est souhaitable que chaque école ait un jardin ;",
+             "4. Il est recommandé que les jardins soient clos ;",
+             "1. Es conveniente que las escuelas tengan huerto;",
+             "5. Se recomienda que los huertos tengan riego;", "Invita a los Estados a informar;"]
+    bounds = [(3, 19), (0, 9), (3, 21), (3, 20), (3, 17), (3, 16), (0, 6)]
+    frame = phrase_frame(texts, bounds, pd.RangeIndex(len(texts)))
+    assert frame["action_phrase"].tolist() == [None, None, None, "Il est recommandé", None,
+                                               "Se recomienda", "Invita"]
