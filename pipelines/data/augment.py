@@ -50,7 +50,8 @@ Row = dict[str, Any]
 Transform = Callable[[list[Row], random.Random], list[Row] | None]
 
 PRE, OP, OTHER = "preambular", "operative", "other"
-_NUM_RE = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\([a-z0-9]{1,4}\)|[a-z]\))\s+")
+#: "1.", "1.2", "(a)", "a)", and the Arabic "1 -" of UN Arabic texts
+_NUM_RE = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*(?:[.)]| ?-(?=\s))?|\([a-z0-9]{1,4}\)|[a-z]\))\s+")
 _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 _LETTERS = "ABCDEFGH"
 

@@ -17,8 +17,13 @@ ministères … la recommandation suivante :" / "Décide :" with "a) De prier �
 lines "Adoptée à la 12e séance plénière, …". Spanish (``es``) templates have the same shapes
 ("Considerando: Que …;", "… deberían …", "Se recomienda que …", "La Conferencia Internacional
 de Educación, … reunida en su … reunión,", "Decide: a) Pedir …;", "Aprobada en la 12ª sesión
-plenaria …"). Labels stay true as in ``augment``: types, and phrases that are the opening of the
-new text (lemmas: the canonical English verb).
+plenaria …"). Russian (``ru``), Chinese (``zh``) and Arabic (``ar``) templates follow UN
+translations: "Считая: Что …;", "Государствам-членам следует …" (a dative subject), "Рекомендуется
+исходить из того, что …", "постановляет: а) просить …;", "Мы просим"; "考虑到：", "会员国应……",
+"决定：(a) 请……；", "我们请" (no spaces, full-width marks); "إذ يرى: أن …؛", "الدول الأعضاء ينبغي
+لها أن …", "يوصى بأن …", "تقرر ما يلي: (أ) أن تطلب …؛", "نطلب" (Arabic marks). Labels stay true as
+in ``augment``: types, and phrases that are the opening of the new text (lemmas: the canonical
+English verb).
 """
 
 from __future__ import annotations
@@ -38,7 +43,6 @@ from pipelines.data.augment import (
     Row,
     Transform,
     after_phrase,
-    end_with,
     lower_first,
     new_row,
     other_row,
@@ -90,6 +94,18 @@ class Words:
     infinitive_marker: Callable[[str], str]
     votes: tuple[str, ...]
     footnotes: tuple[str, ...]
+    #: between a phrase and the text after it, and between the words the templates join
+    #: ("" in Chinese, written without spaces)
+    space: str = " "
+    #: list-item ends and item letters as the language prints them
+    semis: tuple[str, ...] = (" ;", ";")
+    comma: str = ","
+    stop: str = "."
+    letters: tuple[str, ...] = tuple(f"{c})" for c in "abcdefgh")
+    #: how "It is recommended" joins the clause's conjunction ("Il est recommandé que …")
+    recommended_form: str = "{lead} {that}"
+    #: the conjunction written before a clause turned modal (None: the one the clause had)
+    that_word: str | None = None
 
 
 # --------------------------------------------------------------------------- French verbs
@@ -281,11 +297,255 @@ SPANISH = Words(
                "{n} Documentos Oficiales del Consejo de Seguridad, {meeting}ª sesión."),
 )
 
-#: the languages with word templates
-WORDS: dict[str, Words] = {"fr": FRENCH, "es": SPANISH}
+# --------------------------------------------------------------------------- Russian verbs
 
+
+def _ru_first_person(word: str) -> str | None:
+    """"постановляет" → "постановляем", "просит" → "просим"; None when not a verb in -ет/-ит."""
+    for end, first in (("ет", "ем"), ("ёт", "ём"), ("ит", "им")):
+        if len(word) > 4 and word.endswith(end):
+            return word[: -len(end)] + first
+    return None
+
+
+def _ru_infinitive(word: str) -> str | None:
+    """"рекомендует" → "рекомендовать", "призывает" → "призывать", "просит" → "просить"; None
+    when unknown."""
+    for end, inf in (("ует", "овать"), ("ает", "ать"), ("яет", "ять"), ("еет", "еть"), ("ит", "ить")):
+        if len(word) > 4 and word.endswith(end):
+            return word[: -len(end)] + inf
+    return None
+
+
+def _ru_marker(verb: str) -> str:
+    """Items of "постановляет:" in lower case ("а) просить …;", as UN Russian prints them) and,
+    for about half of the verbs (by the parity of their length), capitalised ("1. Издать …")."""
+    return upper_first(verb) if len(verb) % 2 else verb
+
+
+RUSSIAN = Words(
+    lead_ins=(("Считая", "consider"), ("учитывая", "consider"), ("отмечая", "note"),
+              ("признавая", "recognize"), ("принимая во внимание", "take into account")),
+    lead_tails=("", "", " следующее"),
+    colons=(":",),
+    that="Что",
+    that_re=re.compile(r"^что ", re.IGNORECASE),
+    # "рекомендует государствам-членам рассмотреть …": a subject in the dative, an infinitive
+    subject_to=re.compile(r"^((?:\S+ ){0,5}?\S+(?:ам|ям)) ([а-яё]+(?:ть|ти|чь)(?:ся)?)\b(.*)$"),
+    plural_subject=re.compile(r"^"),
+    modals=("следует", "следует", "надлежит", "целесообразно"),
+    modals_plural=("следует", "следует", "надлежит", "целесообразно"),
+    impersonal=("Следует исходить из того, что", "Важно иметь в виду, что",
+                "Необходимо учитывать, что", "Следует учитывать, что"),
+    recommended=("Рекомендуется",),
+    recommended_form="{lead} исходить из того, {that}",
+    formula_re=re.compile(r"[А-ЯЁ][\w\- ]{3,80},"),
+    formulas=(
+        "Международная конференция по народному образованию, созванная в {place} Международным "
+        "бюро просвещения и собравшаяся на свою {session} сессию {date},",
+        "Международная конференция по образованию, созванная в {place} Организацией Объединенных "
+        "Наций по вопросам образования, науки и культуры и собравшаяся на свою {session} сессию "
+        "{day}–{date},",
+        "Международная конференция по образованию, собравшаяся в {place} на свою {session} сессию,",
+        "Мы, министры образования и главы делегаций, собравшиеся в {place} {date},",
+        "Мы, участники совещания {group}, состоявшегося в {place} {date},",
+        "МЕЖДУНАРОДНАЯ КОНФЕРЕНЦИЯ ПО ОБРАЗОВАНИЮ, СОБРАВШАЯСЯ В {place_upper} НА СВОЮ "
+        "{session_upper} СЕССИЮ,",
+        "Конференция,",
+    ),
+    short_formulas=("Конференция,", "Международная конференция по образованию,",
+                    "Международная конференция по народному образованию,"),
+    # "в {place}": the prepositional case; "на свою {session} сессию": the accusative
+    places=("Женеве", "Корвале", "Альдаре", "Миренне"),
+    sessions=("вторую", "пятую", "восьмую", "двенадцатую", "двадцатую", "двадцать шестую",
+              "тридцать девятую", "сорок седьмую"),
+    months=("марта", "июля", "сентября", "октября"),
+    date="{day} {month} {year} года",
+    groups=("руководителей таможенных служб", "прибрежных государств региона",
+            "национальных архивных советов"),
+    we="Мы",
+    first_person=_ru_first_person,
+    infinitive=_ru_infinitive,
+    bridges=(("представляет министерствам народного образования различных стран следующую "
+              "рекомендацию:", "as is"),
+             ("рекомендует министерствам образования государств-членов следующие принципы и "
+              "меры:", "as is"),
+             ("принимает следующие выводы и предложения о дальнейших действиях:", "as is"),
+             ("постановляет:", "infinitive"), ("постановляем:", "infinitive"),
+             ("рекомендует следующее:", "as is")),
+    infinitive_marker=_ru_marker,
+    votes=("Принята на {meeting}-м пленарном заседании {yes} голосами против {no} при {abst} "
+           "воздержавшихся.",
+           "Принята единогласно на {meeting}-м заседании.",
+           "Принята без голосования на {meeting}-м пленарном заседании.",
+           "Принята на {meeting}-м пленарном заседании Конференции {date}.",
+           "{meeting}-е пленарное заседание {date}"),
+    footnotes=("{n} Официальные отчеты Генеральной Ассамблеи, Дополнение № {k} (A/{k}/{n}).",
+               "{n} Там же.",
+               "{n} См. документ {sym}, приложение.",
+               "{n} Официальные отчеты Совета Безопасности, {meeting}-е заседание."),
+    semis=(";",),
+    letters=("а)", "б)", "в)", "г)", "д)", "е)", "ж)", "з)"),
+)
+
+# --------------------------------------------------------------------------- Chinese verbs
+
+
+def _zh_verb(word: str) -> str | None:
+    """A Chinese verb has one form: "请" is "we request" after "我们" and "to request" after
+    "决定："."""
+    return word or None
+
+
+CHINESE = Words(
+    lead_ins=(("考虑到", "consider"), ("考虑到", "consider"), ("注意到", "note"),
+              ("认识到", "recognize"), ("铭记", "bear in mind")),
+    lead_tails=("", "", "以下各点"),
+    colons=("：",),
+    that="",
+    that_re=re.compile(r"(?!)"),  # a clause has no conjunction to turn into "It is … that"
+    # "鼓励会员国加强……" → "会员国" + "应" + "加强……": the modal after a known subject
+    subject_to=re.compile(r"^((?:所有|各)?(?:会员国|成员国|各国政府|各国|国家|缔约国|秘书长|秘书处|"
+                          r"联合国系统各实体|各专门机构|国际社会|捐助方)(?:和各?[^\s，；。]{2,10}?)?)()"
+                          r"((?:进一步|继续|加紧|积极|酌情)?(?:加强|采取|考虑|提供|支持|确保|促进|制定|"
+                          r"参与|提交|审查|开展|建立|提高|改善|协助|向|在|与|就|通过|履行|落实|执行|增加|"
+                          r"作出|努力).*)$"),
+    plural_subject=re.compile(r"^"),
+    modals=("应", "应当", "应该", "宜"),
+    modals_plural=("应", "应当", "应该", "宜"),
+    impersonal=("有必要",),
+    recommended=("建议",),
+    formula_re=re.compile(r"[\u4e00-\u9fff]{2,20}，"),
+    formulas=(
+        "国际公共教育会议，应国际教育局的召集，于{date}在{place}举行第{session}届会议，",
+        "国际教育会议，应联合国教育、科学及文化组织的召集，于{date}在{place}举行第{session}届会议，",
+        "国际教育会议在{place}举行第{session}届会议，",
+        "我们，各国教育部长和代表团团长，于{date}在{place}举行会议，",
+        "我们，{group}会议的与会者，于{date}在{place}举行会议，",
+        "国际教育会议，",
+        "会议，",
+    ),
+    short_formulas=("会议，", "国际教育会议，", "国际公共教育会议，"),
+    places=("日内瓦", "科尔瓦莱", "阿尔达拉", "米伦纳"),
+    sessions=("二", "五", "八", "十二", "二十", "二十六", "三十九", "四十七"),
+    months=("3", "7", "9", "10"),
+    date="{year}年{month}月{day}日",
+    groups=("海关署长委员会", "沿海国论坛", "国家档案理事会"),
+    we="我们",
+    first_person=_zh_verb,
+    infinitive=_zh_verb,
+    bridges=(("向各国公共教育部提出以下建议：", "as is"),
+             ("向各会员国教育部建议以下原则和措施：", "as is"),
+             ("通过以下结论和行动建议：", "as is"),
+             ("决定：", "infinitive"), ("我们决定：", "infinitive"), ("建议如下：", "as is")),
+    infinitive_marker=str,
+    votes=("{date}第{meeting}次全体会议以{yes}票赞成、{no}票反对、{abst}票弃权通过。",
+           "第{meeting}次会议一致通过。",
+           "第{meeting}次全体会议未经表决通过。",
+           "{date}第{meeting}次全体会议通过。",
+           "{date}第{meeting}次全体会议"),
+    footnotes=("{n} 《大会正式记录，补编第{k}号》(A/{k}/{n})。",
+               "{n} 同上。",
+               "{n} 见{sym}号文件，附件。",
+               "{n} 《安全理事会正式记录》，第{meeting}次会议。"),
+    space="",
+    semis=("；",),
+    comma="，",
+    stop="。",
+    letters=tuple(f"({c})" for c in "abcdefgh"),
+)
+
+# --------------------------------------------------------------------------- Arabic verbs
+
+
+def _ar_first_person(word: str) -> str | None:
+    """"تطلب" (she requests: the Assembly) and "يوصي" (he: the Conference) → "نطلب", "نوصي";
+    None when the word is no verb in the present tense."""
+    if len(word) >= 3 and word[0] in "تي":
+        return "ن" + word[1:]
+    return None
+
+
+def _ar_infinitive(word: str) -> str | None:
+    """The verb as it is, after "أن" ("تقرر ما يلي: (أ) أن تطلب …"); None when no present tense."""
+    return word if len(word) >= 3 and word[0] in "تي" else None
+
+
+def _ar_an(verb: str) -> str:
+    return f"أن {verb}"
+
+
+ARABIC = Words(
+    lead_ins=(("إذ يرى", "consider"), ("وإذ يرى", "consider"), ("وإذ تلاحظ", "note"),
+              ("وإذ تسلم", "recognize"), ("وإذ تأخذ في الاعتبار", "take into account")),
+    lead_tails=("", "", " ما يلي"),
+    colons=(":",),
+    that="أن",
+    that_re=re.compile(r"^(?:بأن|أن|على أن) "),
+    # "تطلب إلى الأمين العام أن يقدم …" → "الأمين العام ينبغي له أن يقدم …"
+    subject_to=re.compile(r"^(?:إلى |ب(?=ال))(\S+(?: \S+){0,4}?) (أن)( \S.*)$"),
+    # a subject that takes "لها": feminine ("اللجنة") or a plural of things ("الدول", "الحكومات")
+    plural_subject=re.compile(r"^(?:جميع|\S+(?:ة|ات)\b|(?:ال)?(?:دول|جهات|هيئات|وكالات)\b)"),
+    modals=("ينبغي له", "يجب عليه", "ينبغي له"),
+    modals_plural=("ينبغي لها", "يجب عليها", "ينبغي لها"),
+    impersonal=("من المستحسن أن", "من الضروري أن", "من المهم أن", "ينبغي أن"),
+    recommended=("يوصى",),
+    recommended_form="{lead} ب{that}",
+    that_word="أن",
+    formula_re=re.compile(r"(?:إن )?[\u0600-\u06ff][\u0600-\u06ff ]{2,60}،"),
+    formulas=(
+        "إن المؤتمر الدولي للتعليم العام، الذي دعا إلى عقده في {place} المكتب الدولي للتربية، "
+        "والمنعقد في دورته {session} في {date}،",
+        "إن المؤتمر الدولي للتربية، الذي دعت إلى عقده في {place} منظمة الأمم المتحدة للتربية والعلم "
+        "والثقافة، والمنعقد في دورته {session} في الفترة من {day} إلى {date}،",
+        "إن المؤتمر الدولي للتربية، المنعقد في {place} في دورته {session}،",
+        "نحن، وزراء التربية ورؤساء الوفود، المجتمعين في {place} في {date}،",
+        "نحن، المشاركين في اجتماع {group} المعقود في {place} في {date}،",
+        "إن المؤتمر،",
+    ),
+    short_formulas=("إن المؤتمر،", "إن المؤتمر الدولي للتربية،", "إن المؤتمر الدولي للتعليم العام،"),
+    places=("جنيف", "كورفالي", "ألدارا", "ميرينا"),
+    sessions=("الثانية", "الخامسة", "الثامنة", "الثانية عشرة", "العشرين", "السادسة والعشرين",
+              "التاسعة والثلاثين", "السابعة والأربعين"),
+    months=("آذار/مارس", "تموز/يوليه", "أيلول/سبتمبر", "تشرين الأول/أكتوبر"),
+    date="{day} {month} {year}",
+    groups=("لجنة مديري الجمارك", "منتدى الدول الساحلية", "مجلس المحفوظات الوطنية"),
+    we="نحن",
+    first_person=_ar_first_person,
+    infinitive=_ar_infinitive,
+    bridges=(("يقدم إلى وزارات التعليم العام في مختلف البلدان التوصية التالية:", "as is"),
+             ("يوصي وزارات التربية في الدول الأعضاء بالمبادئ والتدابير التالية:", "as is"),
+             ("يعتمد الاستنتاجات والمقترحات التالية:", "as is"),
+             ("تقرر ما يلي:", "infinitive"), ("يقرر ما يلي:", "infinitive"),
+             ("توصي بما يلي:", "as is")),
+    infinitive_marker=_ar_an,
+    votes=("اعتُمد في الجلسة العامة {meeting} بأغلبية {yes} صوتا مقابل {no} وامتناع {abst} عن "
+           "التصويت.",
+           "اعتُمد بالإجماع في الجلسة {meeting}.",
+           "اعتُمد دون تصويت في الجلسة العامة {meeting}.",
+           "اعتُمد في الجلسة العامة {meeting} للمؤتمر المعقودة في {date}.",
+           "الجلسة العامة {meeting} {date}"),
+    footnotes=("{n} الوثائق الرسمية للجمعية العامة، الملحق رقم {k} (A/{k}/{n}).",
+               "{n} المرجع نفسه.",
+               "{n} انظر الوثيقة {sym}، المرفق.",
+               "{n} الوثائق الرسمية لمجلس الأمن، الجلسة {meeting}."),
+    semis=("؛",),
+    comma="،",
+    letters=("(أ)", "(ب)", "(ج)", "(د)", "(هـ)", "(و)", "(ز)", "(ح)"),
+)
 
 # --------------------------------------------------------------------------- transformations
+
+
+#: the languages with word templates
+WORDS: dict[str, Words] = {"fr": FRENCH, "es": SPANISH, "ru": RUSSIAN, "zh": CHINESE, "ar": ARABIC}
+
+_FINAL_MARKS = " ,;.:，；。：،؛"
+
+
+def _end(text: str, mark: str) -> str:
+    """``augment.end_with`` for any language: Chinese and Arabic final marks are replaced too."""
+    return text.rstrip(_FINAL_MARKS) + mark
 
 
 def _fill(w: Words, rng: random.Random) -> dict[str, Any]:
@@ -314,7 +574,7 @@ def numbering(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | None
         after = rest[len(phrase):].lstrip(" ,")
         that = w.that_re.match(after)
         if that and rng.random() < 0.5:
-            out[i] = new_row(r, f"{num}{upper_first(end_with(after[that.end():], '.'))}", PRE)
+            out[i] = new_row(r, f"{num}{upper_first(_end(after[that.end():], w.stop))}", PRE)
     return out
 
 
@@ -333,18 +593,18 @@ def considering_that(w: Words, rows: list[Row], rng: random.Random) -> list[Row]
     else:
         word, lemma = rng.choice(w.lead_ins)
     lead = new_row(first, f"{word}{rng.choice(w.lead_tails)}{rng.choice(w.colons)}", PRE, word, lemma)
-    semi = rng.choice((" ;", ";"))
+    semi = rng.choice(w.semis)
     items = []
     for k, i in enumerate(run):
         after = after_phrase(rows[i]) or ""
         m = w.that_re.match(after)
-        text = f"{w.that} {after[m.end():]}" if m else upper_first(after)
+        text = f"{w.that}{w.space}{after[m.end():]}" if m else upper_first(after)
         if m and after[m.end() - 1:m.end()] in "’'":
             text = f"{w.that[:-1]}{after[m.end() - 1:]}"  # "Qu’il …"
         if rng.random() < 0.3:
-            text = f"{'abcdefgh'[k]}) {text}"
-        mark = semi if k < len(run) - 1 else rng.choice((",", semi, "."))
-        items.append(new_row(rows[i], end_with(text, mark)))
+            text = f"{w.letters[k]} {text}"
+        mark = semi if k < len(run) - 1 else rng.choice((w.comma, semi, w.stop))
+        items.append(new_row(rows[i], _end(text, mark)))
     return rows[: run[0]] + [lead] + items + rows[run[-1] + 1:]
 
 
@@ -365,18 +625,19 @@ def modal_operative(w: Words, rows: list[Row], rng: random.Random) -> list[Row] 
         if m:  # "Engage les États Membres à renforcer …" → "Les États Membres devraient renforcer …"
             subject = re.sub(r"^aux ", "les ", re.sub(r"^au ", "le ", re.sub(r"^al ", "el ", m.group(1))))
             modals = w.modals_plural if w.plural_subject.search(subject) else w.modals
-            out[i] = new_row(r, f"{num}{upper_first(subject)} {rng.choice(modals)} "
-                             f"{m.group(2)}{m.group(3)}", OP)
+            out[i] = new_row(r, f"{num}{upper_first(subject)}{w.space}{rng.choice(modals)}"
+                             f"{w.space}{m.group(2)}{m.group(3)}", OP)
         elif that:  # "Décide que les écoles …" → "Il est souhaitable que les écoles …"
             clause = after[that.end():]
-            conj = after[that.start():that.end()].lower()
-            if rng.random() < 0.7:
+            conj = f"{w.that_word} " if w.that_word else after[that.start():that.end()].lower()
+            if rng.random() < 0.7:  # the lead's own conjunction (its last word) gives way
                 lead = rng.choice(w.impersonal)
-                out[i] = new_row(r, f"{num}{lead[:-3]}{conj}{clause}", OP)
+                out[i] = new_row(r, f"{num}{lead[:lead.rstrip().rfind(' ') + 1]}{conj}{clause}", OP)
             else:
                 lead = rng.choice(w.recommended)
                 conj = conj.upper() if lead.isupper() else conj
-                out[i] = new_row(r, f"{num}{lead} {conj}{clause}", OP, lead, "recommend")
+                out[i] = new_row(r, f"{num}{w.recommended_form.format(lead=lead, that=conj)}{clause}",
+                                 OP, lead, "recommend")
         else:
             continue
         changed = True
@@ -412,9 +673,10 @@ def first_person(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | N
             if not verb:
                 continue
             phrase = " ".join(p for p in (verb, tail) if p)
-            phrase = f"{w.we} {lower_first(phrase)}" if with_we else phrase
+            phrase = f"{w.we}{w.space}{lower_first(phrase)}" if with_we else phrase
             num, _ = strip_number(r["text"])
-            out[i] = new_row(r, f"{num}{phrase} {after_phrase(r)}", OP, phrase, r.get("action_lemma"))
+            out[i] = new_row(r, f"{num}{phrase}{w.space}{after_phrase(r)}", OP, phrase,
+                             r.get("action_lemma"))
     return out
 
 
@@ -428,7 +690,7 @@ def formula_merge(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | 
             if phrase and not body.startswith(phrase):
                 phrase = lower_first(phrase)
             formula = rows[i]["text"].strip() if rng.random() < 0.5 else rng.choice(w.short_formulas)
-            merged = new_row(nxt, f"{formula} {body}", nxt["type"], phrase,
+            merged = new_row(nxt, f"{formula}{w.space}{body}", nxt["type"], phrase,
                           nxt.get("action_lemma"))
             return rows[:i] + [merged] + rows[i + 2:]
     return None
@@ -442,7 +704,7 @@ def bridge_items(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | N
         return None
     bridge, form = rng.choice(w.bridges)
     marker = rng.choice(("paren", "number", "none"))
-    semi = rng.choice((" ;", ";"))
+    semi = rng.choice(w.semis)
     items = []
     for k, i in enumerate(run):
         row = rows[i]
@@ -451,9 +713,10 @@ def bridge_items(w: Words, rows: list[Row], rng: random.Random) -> list[Row] | N
         verb = w.infinitive(head) if form == "infinitive" else None
         if verb:
             phrase = " ".join(p for p in (w.infinitive_marker(verb), tail) if p)
-        num = {"paren": f"{'abcdefgh'[k]}) ", "number": f"{k + 1}. ", "none": ""}[marker]
-        items.append(new_row(row, end_with(f"{num}{phrase} {after}", semi if k < len(run) - 1 else "."),
-                          OP, phrase, row.get("action_lemma")))
+        num = {"paren": f"{w.letters[k]} ", "number": f"{k + 1}. ", "none": ""}[marker]
+        items.append(new_row(row, _end(f"{num}{phrase}{w.space}{after}",
+                                       semi if k < len(run) - 1 else w.stop),
+                             OP, phrase, row.get("action_lemma")))
     line = {**other_row(rows[run[0]], bridge), "phrase_missing": True}  # as in augment.bridge_items
     return rows[: run[0]] + [line] + items + rows[run[-1] + 1:]
 
