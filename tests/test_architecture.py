@@ -22,7 +22,7 @@ PACKAGE = ROOT / "pipelines"
 
 #: lowest first; packages on one line share a rank and may import each other (no cycles, though)
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("schema", "errors", "io", "config", "logging_setup"),
+    ("schema", "errors", "io", "json_lines", "config", "logging_setup"),
     ("text",),
     ("corpus",),
     ("data",),
