@@ -40,6 +40,7 @@ __all__ = [
     "lemmas_agree",
     "normalize_translated_phrase",
     "lookup",
+    "resolution_person",
 ]
 
 MAP_RESOURCE = "phrase_lemmas.json"
@@ -138,11 +139,22 @@ def load_phrase_map() -> dict[str, Any]:
 
 
 def lookup(phrase: str, language: str, phrase_map: dict[str, Any]) -> str | None:
-    """The lemma of a translated ``phrase`` in ``phrase_map`` (see the module docstring)."""
+    """The lemma of a translated ``phrase`` in ``phrase_map`` (see the module docstring); a
+    phrase it does not know is tried again in the person of the resolutions
+    (:func:`resolution_person`)."""
     table = phrase_map.get("languages", {}).get(language)
     if not table:
         return None
     norm = normalize_translated_phrase(phrase, language)
+    found = _lookup_normalized(norm, language, table)
+    if found is None:
+        variant = resolution_person(norm, language)
+        if variant != norm:
+            found = _lookup_normalized(variant, language, table)
+    return found
+
+
+def _lookup_normalized(norm: str, language: str, table: dict[str, Any]) -> str | None:
     lemma = table["phrases"].get(norm)
     if lemma is not None:
         return str(lemma)
@@ -152,6 +164,47 @@ def lookup(phrase: str, language: str, phrase_map: dict[str, Any]) -> str | None
         if hit is not None and (best is None or (hit[1], hit[2]) > best[:2]):
             best = (hit[1], hit[2], hit[0])
     return best[2] if best else None
+
+
+#: Arabic particles before the verb ("وإذ ترى", "و يدعو")
+_AR_PARTICLES = frozenset({"و", "إذ", "وإذ", "كما"})
+#: first-person plural endings → third-person singular, by language (the first that fits)
+_PLURAL_TO_THIRD: dict[str, tuple[tuple[str, str], ...]] = {
+    "ru": (("аем", "ает"), ("яем", "яет"), ("уем", "ует"), ("ём", "ёт"), ("ем", "ет"), ("им", "ит")),
+    "fr": (("ons", "e"),),
+    "es": (("amos", "a"), ("emos", "e"), ("imos", "e")),
+}
+#: the first-person pronoun a communiqué puts before its verbs
+_WE = {"ru": "мы", "fr": "nous", "es": "nosotros", "zh": "我们"}
+
+
+def resolution_person(norm: str, language: str) -> str:
+    """A normalised phrase put in the person the General Assembly's resolutions use, which is
+    all the phrase map has seen: the verbs of communiqués and conference texts speak as "we"
+    ("Мы просим", "Nous invitons", "我们呼吁", "نطلب") or, in Arabic, as a masculine body
+    ("يدعو" — the Assembly is feminine: "تدعو"). Russian, French and Spanish first-person
+    plural endings become third-person singular ("просим" → "просит", "invitons" → "invite"),
+    the pronoun goes, and an Arabic verb's person prefix (ي, ن) becomes ت. Unchanged when
+    nothing applies."""
+    words = norm.split()
+    we = _WE.get(language)
+    if language == "zh":
+        return norm[len(we):] if we and norm.startswith(we) and len(norm) > len(we) else norm
+    if language == "ar":
+        for i, word in enumerate(words):
+            if word in _AR_PARTICLES:
+                continue
+            if len(word) >= 3 and word[0] in "ين":
+                words[i] = "ت" + word[1:]
+            break
+        return " ".join(words)
+    if we and len(words) > 1 and words[0] == we:
+        words = words[1:]
+    for ending, third in _PLURAL_TO_THIRD.get(language, ()):
+        if words and words[0].endswith(ending) and len(words[0]) > len(ending) + 2:
+            words[0] = words[0][: -len(ending)] + third
+            break
+    return " ".join(words)
 
 
 def phrase_lemma(phrase: str, language: str | None) -> str | None:

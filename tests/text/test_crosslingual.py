@@ -11,6 +11,7 @@ from pipelines.text.crosslingual import (
     lookup,
     phrase_keys,
     phrase_lemma,
+    resolution_person,
 )
 
 TRIPLES = [
@@ -75,3 +76,23 @@ def test_english_keeps_its_rules_and_unknown_translations_are_none() -> None:
     assert phrase_lemma("Deeply concerned", None) == "be concerned"
     assert phrase_lemma("The States Parties", "en") == ""
     assert phrase_lemma("Zzyzx", "fr") is None
+
+
+@pytest.mark.parametrize(("phrase", "language", "resolution"), [
+    ("мы просим", "ru", "просит"), ("приветствуем", "ru", "приветствует"),
+    ("nous invitons", "fr", "invite"), ("invitamos", "es", "invita"), ("我们呼吁", "zh", "呼吁"),
+    ("نطلب", "ar", "تطلب"), ("وإذ يرى", "ar", "وإذ ترى"),
+    # nothing to change: already the resolutions' person, or too short to be an ending
+    ("просит", "ru", "просит"), ("prie", "fr", "prie"), ("تطلب", "ar", "تطلب"), ("请", "zh", "请"),
+])
+def test_resolution_person(phrase: str, language: str, resolution: str) -> None:
+    assert resolution_person(phrase, language) == resolution
+
+
+@pytest.mark.parametrize(("phrase", "language"), [
+    ("Мы просим", "ru"), ("我们请", "zh"), ("نطلب", "ar"), ("يطلب", "ar")])
+def test_first_person_and_masculine_verbs_take_the_resolutions_lemma(phrase: str,
+                                                                      language: str) -> None:
+    """A communiqué's "we request" and a council's masculine verb are what the map knows from
+    the General Assembly's third person (feminine in Arabic)."""
+    assert phrase_lemma(phrase, language) == "request"
