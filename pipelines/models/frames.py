@@ -13,7 +13,12 @@ import pandas as pd
 
 from pipelines.text.crosslingual import phrase_lemma
 from pipelines.text.lemmas import NOT_A_VERB_PHRASE, lemmatize_phrase
-from pipelines.text.wordclasses import MODALS, ROMANCE_NON_PHRASE_STARTS
+from pipelines.text.wordclasses import (
+    IMPERSONAL_STARTS,
+    MODAL_AFTER,
+    MODALS,
+    ROMANCE_NON_PHRASE_STARTS,
+)
 
 
 def phrase_training_rows(frame: pd.DataFrame) -> list[bool]:
@@ -65,6 +70,27 @@ def _romance_non_phrase(phrase: str | None) -> bool:
     return not (first.group(1).lower() == "il" and "recommand" in (phrase or "").lower())
 
 
+#: the script of a phrase in Russian, Chinese or Arabic
+_SCRIPTS = (("ru", re.compile("[\u0400-\u04ff]")), ("zh", re.compile("[\u3400-\u9fff]")),
+            ("ar", re.compile("[\u0600-\u06ff]")))
+
+
+def _modal_subject(text: str, end: int, phrase: str | None) -> bool:
+    """A Russian, Chinese or Arabic opening that is no phrase: an impersonal start ("Желательно",
+    "ينبغي") or, when the phrase map knows no verb in it, the subject of a modal that follows
+    ("Учителя должны …", "学校应当 …"). No gold phrase of the corpus reads so."""
+    if not phrase:
+        return False
+    language = next((code for code, script in _SCRIPTS if script.search(phrase, 0, 8)), None)
+    if language is None:
+        return False
+    if phrase.lower().startswith(IMPERSONAL_STARTS.get(language, ())):
+        return True
+    modal = MODAL_AFTER.get(language)
+    return (modal is not None and modal.match(text, end, end + 60) is not None
+            and phrase_lemma(phrase, language) is None)
+
+
 #: the first word of a phrase, an elided article on its own ("L'échange" → "L")
 _FIRST_WORD = re.compile(r"\s*([^\W\d_]+)").match
 
@@ -90,7 +116,8 @@ def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
         lemma = lemmatize_phrase(phrase) if phrase else None
         if lemma == NOT_A_VERB_PHRASE or (b and (_MODAL_NEXT(text, b[1])
                                                  or _CONJUNCTION_FIRST(text, b[0])
-                                                 or _romance_non_phrase(phrase))):
+                                                 or _romance_non_phrase(phrase)
+                                                 or _modal_subject(text, b[1], phrase))):
             phrase, lemma, b = None, None, None
         phrases.append(phrase)
         lemmas.append(lemma)

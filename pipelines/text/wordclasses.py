@@ -58,6 +58,19 @@ ROMANCE_NON_PHRASE_STARTS = frozenset({
     "ces", "chaque", "il", "el", "los", "las", "una", "unos", "unas", "desde", "es", "cada", "este",
     "esta", "estos", "estas", "todo", "todos", "toda", "todas",
 })
+#: impersonal openings of recommendations in Russian and Arabic, no action phrase ("Желательно,
+#: чтобы …", "ينبغي أن …"); none opens a gold phrase of the six-language corpus
+IMPERSONAL_STARTS: dict[str, tuple[str, ...]] = {
+    "ru": ("желательно", "необходимо", "важно", "целесообразно", "можно", "нужно"),
+    "ar": ("لا ينبغي", "ينبغي", "لا يجب", "يجب", "يمكن", "من المستحسن", "من الضروري", "من المهم"),
+}
+#: a modal verb just after a span in Russian (within three words) and Chinese (eight
+#: characters): the span is the subject of a recommendation ("Учителя должны …", "学校应当 …")
+MODAL_AFTER: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(r"\W*(?:\w+\W+){0,3}?(?:следует|должн\w*|может|могут|можно|надлежит)\b",
+                     re.IGNORECASE),
+    "zh": re.compile(r".{0,8}?(?:应当|应该|应|宜|可以|不应|必须|须)"),
+}
 #: modal verbs; a subject followed by one is a finite predicate
 MODALS = frozenset({"shall", "should", "will", "may", "must", "would", "can", "could"})
 #: after a word in -s these make it a plural noun, not a verb ("Participants at", "Threats of")

@@ -50,3 +50,14 @@ def test_french_and_spanish_openings_without_a_verb_are_no_phrase() -> None:
     frame = phrase_frame(texts, bounds, pd.RangeIndex(len(texts)))
     assert frame["action_phrase"].tolist() == [None, None, None, "Il est recommandé", None,
                                                "Se recomienda", "Invita"]
+
+
+def test_russian_chinese_and_arabic_modal_items_are_no_phrase() -> None:
+    """Impersonal openings and the subjects of a modal verb in Russian, Chinese and Arabic are
+    no phrase; a verb the phrase map knows stays one even with a modal later in the clause."""
+    texts = ["1. Желательно, чтобы каждая школа имела сад;", "2. Учителя должны вести журнал;",
+             "3. 学校应当设立图书室；", "4 - ينبغي أن تضع الوزارات خطة؛",
+             "5. Просит учителей, которые должны вести журнал, сообщать о нем;", "请各国报告；"]
+    bounds = [(3, 13), (3, 10), (3, 5), (4, 9), (3, 9), (0, 1)]
+    frame = phrase_frame(texts, bounds, pd.RangeIndex(len(texts)))
+    assert frame["action_phrase"].tolist() == [None, None, None, None, "Просит", "请"]
