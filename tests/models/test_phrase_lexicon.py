@@ -39,6 +39,15 @@ def test_openings_without_phrase_are_trusted_as_none() -> None:
     assert hit and span is None
 
 
+def test_a_numbered_item_opening_like_a_title_goes_to_the_model() -> None:
+    """"No phrase" openings are learnt from titles; a numbered item that opens the same way
+    ("5. The General Assembly …", "5. Report on …") is no title, so the model decides."""
+    lexicon = _learn()
+    assert lexicon.lookup("5. The General Assembly,") == (False, None)
+    assert lexicon.lookup("(b) The General Assembly,") == (False, None)
+    assert lexicon.lookup("3. Requests the Secretary-General to act;")[0]  # phrases still hit
+
+
 def test_rare_and_ambiguous_openings_fall_through_to_the_model() -> None:
     lexicon = _learn()
     assert lexicon.lookup("Welcomes the report;") == (False, None)
