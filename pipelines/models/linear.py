@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -87,6 +88,8 @@ def __getattr__(name: str) -> Any:
 
 # --------------------------------------------------------------------------- phrase candidates
 
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
 
 def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] = frozenset(),
                        max_words: int = MAX_PHRASE_WORDS,
@@ -109,6 +112,9 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
     cands: list[list[str]] = [["k0", f"k0_w1={own['w1']}", "k0_c=" + c0,
                                f"k0_num={own['num']}", "k0_kind=" + kind]]
     n = min(len(spans), max_words)
+    # Chinese candidates are characters, not words: their lengths get a prior of their own too
+    # (a bare verb is mostly two characters, "发布", where an English one is one word)
+    cjk = bool(words) and _CJK_RE.match(words[0]) is not None
     phrase = shape = ""
     for k in range(1, n + 1):
         last = words[k - 1]
@@ -130,6 +136,8 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
              "last_c=" + last_c, "next_c=" + nxt_c, f"c_next={last_c}|{nxt}",
              "trail=" + (spans[k - 1][3][:1] or "_"), "next_shape=" + nxt_shape,
              "rel_head=" + rel_s, f"head_rel={c0}|{rel_s}", f"kind_k={kind}|{k}"]
+        if cjk:
+            f.append(f"cjk_k={k}")
         if k < 7:
             f.append("phrase=" + phrase)
             f.append("shape=" + shape)
