@@ -84,7 +84,8 @@ def _modal_subject(text: str, end: int, phrase: str | None) -> bool:
     language = next((code for code, script in _SCRIPTS if script.search(phrase, 0, 8)), None)
     if language is None:
         return False
-    if phrase.lower().startswith(IMPERSONAL_STARTS.get(language, ())):
+    words = phrase.lower() + " "
+    if any(words.startswith(start + " ") for start in IMPERSONAL_STARTS.get(language, ())):
         return True
     modal = MODAL_AFTER.get(language)
     return (modal is not None and modal.match(text, end, end + 60) is not None

@@ -50,18 +50,20 @@ ING_PREPOSITIONS = frozenset({
     "pending", "notwithstanding", "barring", "respecting", "touching",
 })
 #: first words of French and Spanish openings that are no action phrase: articles, determiners,
-#: prepositions, the copula of "Es conveniente que …" and the impersonal "Il" of "Il est
-#: souhaitable que …" (no gold phrase of the six-language corpus opens with one; "Il est
-#: recommandé", like "It is recommended", is the exception)
+#: prepositions, "Que" of a "Considérant :" item, the copula of "Es conveniente que …" and the
+#: impersonal "Il" of "Il est souhaitable que …" (no gold phrase of the six-language corpus opens
+#: with one; "Il est recommandé", like "It is recommended", is the exception)
 ROMANCE_NON_PHRASE_STARTS = frozenset({
     "le", "la", "les", "l", "un", "une", "des", "du", "dans", "lors", "depuis", "en", "ce", "cette",
-    "ces", "chaque", "il", "el", "los", "las", "una", "unos", "unas", "desde", "es", "cada", "este",
-    "esta", "estos", "estas", "todo", "todos", "toda", "todas",
+    "ces", "chaque", "il", "que", "qu", "el", "los", "las", "una", "unos", "unas", "desde", "es",
+    "cada", "este", "esta", "estos", "estas", "todo", "todos", "toda", "todas",
 })
-#: impersonal openings of recommendations in Russian and Arabic, no action phrase ("Желательно,
-#: чтобы …", "ينبغي أن …"); none opens a gold phrase of the six-language corpus
+#: impersonal openings of recommendations in Russian and Arabic, and Russian "that" items, no
+#: action phrase ("Желательно, чтобы …", "Что многие дети …;", "ينبغي أن …"); whole words, none
+#: opens a gold phrase of the six-language corpus
 IMPERSONAL_STARTS: dict[str, tuple[str, ...]] = {
-    "ru": ("желательно", "необходимо", "важно", "целесообразно", "можно", "нужно"),
+    "ru": ("желательно", "необходимо", "важно", "целесообразно", "можно", "нужно", "что",
+           "чтобы"),
     "ar": ("لا ينبغي", "ينبغي", "لا يجب", "يجب", "يمكن", "من المستحسن", "من الضروري", "من المهم"),
 }
 #: a modal verb just after a span in Russian (within three words) and Chinese (eight

@@ -57,7 +57,11 @@ def test_russian_chinese_and_arabic_modal_items_are_no_phrase() -> None:
     no phrase; a verb the phrase map knows stays one even with a modal later in the clause."""
     texts = ["1. Желательно, чтобы каждая школа имела сад;", "2. Учителя должны вести журнал;",
              "3. 学校应当设立图书室；", "4 - ينبغي أن تضع الوزارات خطة؛",
-             "5. Просит учителей, которые должны вести журнал, сообщать о нем;", "请各国报告；"]
-    bounds = [(3, 13), (3, 10), (3, 5), (4, 9), (3, 9), (0, 1)]
+             "5. Просит учителей, которые должны вести журнал, сообщать о нем;", "请各国报告；",
+             "Что многие дети приходят без завтрака;", "Que la lecture accompagne l'adulte ;",
+             "6. Важное значение имеет сад;"]
+    bounds = [(3, 13), (3, 10), (3, 5), (4, 9), (3, 9), (0, 1), (0, 3), (0, 3), (3, 9)]
     frame = phrase_frame(texts, bounds, pd.RangeIndex(len(texts)))
-    assert frame["action_phrase"].tolist() == [None, None, None, None, "Просит", "请"]
+    # "Что"/"Que" items are no phrase; "Важное" is not the impersonal "Важно" (whole words)
+    assert frame["action_phrase"].tolist() == [None, None, None, None, "Просит", "请", None, None,
+                                               "Важное"]
