@@ -62,6 +62,7 @@ from pipelines.text.lemmas import complete_phrase
 from pipelines.text.normalize import normalize_text
 from pipelines.text.numbering import is_subitem_marker, split_number
 from pipelines.text.phrases import normalize_phrase
+from pipelines.text.tokens import CJK_RE
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,6 @@ _HEADING_CLASS_RE = re.compile(r"^H(?:\d+|Ch|CH|M)$")
 #: clause-final punctuation, Latin, full-width (Chinese) and Arabic
 _END_PUNCT = (",", ";", ":", ".", "!", "?", "，", "；", "：", "。", "、", "！", "？", "،", "؛", "؟")
 #: CJK ideographs: text without spaces, about two characters a word
-_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 # ── text ───────────────────────────────────────────────────────────────────────────────────
@@ -107,10 +107,10 @@ def _has_words(text: str) -> bool:
 
 def _n_words(text: str) -> int:
     """Words in ``text``; a run of Chinese characters counts one word per two characters."""
-    n_cjk = len(_CJK_RE.findall(text))
+    n_cjk = len(CJK_RE.findall(text))
     if not n_cjk:
         return len(text.split())
-    return len(_CJK_RE.sub(" ", text).split()) + (n_cjk + 1) // 2
+    return len(CJK_RE.sub(" ", text).split()) + (n_cjk + 1) // 2
 
 
 def _looks_like_heading(text: str, max_words: int = 12) -> bool:

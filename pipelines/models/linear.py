@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -52,6 +51,7 @@ from pipelines.models.frames import phrase_frame, phrase_training_rows, type_fra
 from pipelines.models.phrase_lexicon import PhraseLexicon
 from pipelines.models.sparse_scorer import SparseScorer
 from pipelines.text.phrases import MAX_PHRASE_WORDS, phrase_length
+from pipelines.text.tokens import CJK_RE
 from pipelines.text.wordclasses import FUNCTION_WORDS
 
 if TYPE_CHECKING:
@@ -88,8 +88,6 @@ def __getattr__(name: str) -> Any:
 
 # --------------------------------------------------------------------------- phrase candidates
 
-_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-
 
 def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] = frozenset(),
                        max_words: int = MAX_PHRASE_WORDS,
@@ -114,7 +112,7 @@ def candidate_features(text: str, verbs: frozenset[str], stops: frozenset[str] =
     n = min(len(spans), max_words)
     # Chinese candidates are characters, not words: their lengths get a prior of their own too
     # (a bare verb is mostly two characters, "发布", where an English one is one word)
-    cjk = bool(words) and _CJK_RE.match(words[0]) is not None
+    cjk = bool(words) and CJK_RE.match(words[0]) is not None
     phrase = shape = ""
     for k in range(1, n + 1):
         last = words[k - 1]

@@ -28,6 +28,7 @@ from typing import Any
 
 from pipelines.text.lemmas import lemmatize_phrase
 from pipelines.text.phrases import normalize_phrase
+from pipelines.text.tokens import CJK_RE
 
 __all__ = [
     "MAP_RESOURCE",
@@ -48,7 +49,6 @@ MAP_RESOURCE = "phrase_lemmas.json"
 MIN_KEY_COUNT = 3
 MIN_KEY_PRECISION = 0.8
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 #: Arabic short vowels and other harakat, optional in print ("علماً" = "علما")
@@ -93,7 +93,7 @@ def phrase_keys(phrase: str, language: str) -> list[str]:
     """Back-off keys of a (normalised) phrase: its words, or for Chinese its character
     bigrams and single characters."""
     if language == "zh":
-        chars = _CJK_RE.findall(phrase)
+        chars = CJK_RE.findall(phrase)
         return ["".join(chars[i:i + 2]) for i in range(len(chars) - 1)] + chars
     return _WORD_RE.findall(phrase)
 

@@ -13,14 +13,16 @@ from itertools import islice
 
 from pipelines.text.numbering import MEMO_TEXTS, numbering_end
 
-__all__ = ["Span", "clause_start", "first_words", "opening_spans", "opening_tokens",
+__all__ = ["CJK_RE", "Span", "clause_start", "first_words", "opening_spans", "opening_tokens",
            "opening_word_tokens", "span_words"]
 
 #: ``(start, end, word, trail)``: character offsets of a word without its trailing
 #: punctuation, the word lowercased without edge punctuation, and the trailing punctuation
 Span = tuple[int, int, str, str]
 
-_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+#: a Chinese ideograph (CJK unified and compatibility ideographs): Chinese is written without
+#: spaces, so its words are runs of these
+CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,/:]\d+)*")
 _SPAN_RE = re.compile(r"\S+")
 #: Chinese (no spaces): each ideograph is a token of its own and the punctuation after it joins
@@ -53,10 +55,10 @@ def first_words(text: str, n: int) -> list[str]:
     ("请秘书长" → "请秘", "书长"), about the length of a Chinese word."""
     # the first n matches of the window, without matching the rest of it (findall's [:n])
     words = [m.group() for m in islice(_WORD_RE.finditer(text, 0, 40 + 16 * n), n)]
-    if words and _CJK_RE.match(words[0]):
+    if words and CJK_RE.match(words[0]):
         split: list[str] = []
         for w in words:
-            split.extend([w[i:i + 2] for i in range(0, len(w), 2)] if _CJK_RE.match(w) else [w])
+            split.extend([w[i:i + 2] for i in range(0, len(w), 2)] if CJK_RE.match(w) else [w])
         words = split[:n]
     return [w.lower() for w in words]
 
@@ -80,7 +82,7 @@ def opening_spans(text: str, n: int = 12) -> tuple[int, list[Span]]:
     offset = clause_start(text)
     spans: list[Span] = []
     append = spans.append
-    tokens = _CJK_SPAN_RE if _CJK_RE.search(text, offset, offset + 2 * n + 8) else _SPAN_RE
+    tokens = _CJK_SPAN_RE if CJK_RE.search(text, offset, offset + 2 * n + 8) else _SPAN_RE
     for m in tokens.finditer(text, offset):
         tok = m.group()
         core = tok.rstrip(_TRAIL)
@@ -106,7 +108,7 @@ def opening_word_tokens(text: str, n: int = 12,
     only when it hits; ``text.find(token)`` gives them). None when punctuation-only tokens
     leave fewer than ``n`` words in the first ``n + 1`` tokens: use ``opening_spans`` then."""
     offset = clause_start(text)
-    if _CJK_RE.search(text, offset, offset + 2 * n + 8):  # Chinese: tokens are characters
+    if CJK_RE.search(text, offset, offset + 2 * n + 8):  # Chinese: tokens are characters
         return None
     tokens = text[offset:].split(None, n)
     kept: list[tuple[str, str]] = []
@@ -124,7 +126,7 @@ def opening_word_tokens(text: str, n: int = 12,
 def span_words(phrase: str) -> tuple[str, ...]:
     """A phrase as the lowercased words :func:`opening_spans` would give for it."""
     out = []
-    for m in (_CJK_SPAN_RE if _CJK_RE.search(phrase) else _SPAN_RE).finditer(phrase):
+    for m in (_CJK_SPAN_RE if CJK_RE.search(phrase) else _SPAN_RE).finditer(phrase):
         core = m.group().rstrip(_TRAIL)
         if core:
             out.append(core.lower().strip(_LEADING))
