@@ -18,7 +18,7 @@ import pandas as pd
 from pipelines.annotate.options import DEFAULT_PHRASE_MODEL, DEFAULT_TYPE_MODEL
 from pipelines.annotate.stream import Unit
 from pipelines.errors import UnclauseError
-from pipelines.models.frames import empty_phrase_frame
+from pipelines.models.frames import empty_phrase_frame, without_phrases
 from pipelines.schema import CLAUSE_TYPES
 from pipelines.text.crosslingual import phrase_lemma
 from pipelines.text.language import language_code
@@ -59,12 +59,7 @@ class Models:
             return types, empty_phrase_frame(frame.index)
         found = self.phrase.predict(frame[keep])
         found.index = frame.index[keep]  # a pyfunc's output carries a fresh RangeIndex
-        found = found.reindex(frame.index)
-        for col in ("action_phrase", "action_lemma"):
-            found[col] = found[col].astype(object).where(keep, None)
-        for col in ("action_start", "action_end"):
-            found[col] = found[col].where(keep, -1).astype("int64")
-        return types, found
+        return types, without_phrases(found.reindex(frame.index), ~keep)
 
 
 def load_models(type_uri: str = DEFAULT_TYPE_MODEL,

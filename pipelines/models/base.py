@@ -20,6 +20,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from pipelines.config import FAMILIES, ModelConfig, Strict
@@ -76,14 +77,14 @@ class ClauseModel(ABC, Generic[ConfigT]):
             if self.decoder is not None:
                 out = self.decoder.apply(clauses, out)
         else:
+            from pipelines.models.frames import without_phrases
             from pipelines.models.lists import list_item_rows
 
             items = list_item_rows(clauses, getattr(self, "verbs", None))
             if items:
-                out = out.copy()
-                for col, empty in (("action_phrase", None), ("action_lemma", None),
-                                   ("action_start", -1), ("action_end", -1)):
-                    out.iloc[items, out.columns.get_loc(col)] = empty
+                drop = np.zeros(len(out), dtype=bool)
+                drop[items] = True
+                out = without_phrases(out, drop)
         return out
 
     @abstractmethod

@@ -141,6 +141,17 @@ def with_translated_lemmas(frame: pd.DataFrame, language: str | None) -> pd.Data
                                       else None for p in frame["action_phrase"]])
 
 
+def without_phrases(frame: pd.DataFrame, drop: np.ndarray) -> pd.DataFrame:
+    """A copy of the action-phrase output ``frame`` with no phrase on the rows where ``drop``
+    is True (missing values there, as after a reindex, become "no phrase" too)."""
+    out = frame.copy()
+    for col in ("action_phrase", "action_lemma"):
+        out[col] = out[col].astype(object).where(~drop, None)
+    for col in ("action_start", "action_end"):
+        out[col] = out[col].where(~drop, -1).astype("int64")
+    return out
+
+
 def empty_phrase_frame(index: pd.Index) -> pd.DataFrame:
     """An action-phrase output with no phrase found for every row."""
     return pd.DataFrame({"action_phrase": pd.Series([None] * len(index), index=index, dtype=object),
