@@ -42,6 +42,7 @@ document-level decoding.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -136,6 +137,16 @@ def is_bridge_item(text: str, verbs: frozenset[str] | None = None) -> bool:
     return opening_features(text, verbs)["w1"] == "to"
 
 
+def _document_rows(clauses: pd.DataFrame) -> Iterator[tuple[int, str, bool]]:
+    """``(row position, text, whether it opens a document)`` for every row, in document order."""
+    texts = clause_texts(clauses)
+    doc_ids = clauses["doc_id"].tolist() if "doc_id" in clauses else [0] * len(texts)
+    prev_doc: object = object()
+    for row in document_positions(clauses):
+        yield row, texts[row], doc_ids[row] != prev_doc
+        prev_doc = doc_ids[row]
+
+
 def list_item_rows(clauses: pd.DataFrame, verbs: frozenset[str] | None = None) -> list[int]:
     """Positions of the rows that are noun-phrase items of a preambular lead-in
     (:func:`is_lead_in`), directly or after other items, in one document ("Determining as
@@ -145,18 +156,13 @@ def list_item_rows(clauses: pd.DataFrame, verbs: frozenset[str] | None = None) -
     is not told from a clause of its own ("Que …" items of "Considérant :") by these rules."""
     if clauses.empty or "text" not in clauses:
         return []
-    texts = clause_texts(clauses)
-    doc_ids = clauses["doc_id"].tolist() if "doc_id" in clauses else [0] * len(texts)
     items: list[int] = []
     in_list = False
-    prev_doc = object()
-    for row in document_positions(clauses):
-        if doc_ids[row] != prev_doc:
-            in_list, prev_doc = False, doc_ids[row]
-        if in_list and is_list_item(texts[row], verbs):
+    for row, text, new_doc in _document_rows(clauses):
+        if in_list and not new_doc and is_list_item(text, verbs):
             items.append(row)
             continue
-        in_list = clause_end(texts[row]) == ":" and is_lead_in(texts[row], verbs)  # cheap first
+        in_list = clause_end(text) == ":" and is_lead_in(text, verbs)  # the cheap test first
     return items
 
 
@@ -168,9 +174,6 @@ def inherit_list_types(clauses: pd.DataFrame, pred: pd.DataFrame,
     own) from "The risk of …" (an item)."""
     if pred.empty or "text" not in clauses:
         return pred
-    texts = clause_texts(clauses)
-    doc_ids = clauses["doc_id"].tolist() if "doc_id" in clauses else [0] * len(texts)
-    order = document_positions(clauses)
     proba_cols = [c for c in pred.columns if c.startswith("proba_")]
     labels = [c.removeprefix("proba_") for c in proba_cols]
     types = pred["type"].tolist()
@@ -179,11 +182,9 @@ def inherit_list_types(clauses: pd.DataFrame, pred: pd.DataFrame,
     forced: dict[int, str] = {}  # rows typed by the rules, probabilities their own
     lead: int | None = None  # row of the current lead-in line typed by the model
     rule_type: str | None = None  # type of the current list when the rules set it
-    prev_doc = object()
-    for row in order:
-        if doc_ids[row] != prev_doc:
-            lead, rule_type, prev_doc = None, None, doc_ids[row]
-        text = texts[row]
+    for row, text, new_doc in _document_rows(clauses):
+        if new_doc:
+            lead = rule_type = None
         if lead is not None or rule_type == LEAD_IN_TYPE:
             if is_list_item(text, verbs):
                 if lead is not None:
