@@ -17,6 +17,7 @@ from pipelines.text.wordclasses import (
     IMPERSONAL_STARTS,
     MODAL_AFTER,
     MODALS,
+    NON_PHRASE_CONJUNCTIONS,
     ROMANCE_NON_PHRASE_STARTS,
 )
 
@@ -54,33 +55,38 @@ def type_frame(proba: Any, classes: Sequence[str], labels: Sequence[str],
 
 #: a modal verb right after a span: the span is its subject ("Teachers shall", "States should")
 _MODAL_NEXT = re.compile(r"\s+(?:" + "|".join(sorted(MODALS)) + r")\b", re.IGNORECASE).match
-
 #: a span opening with a subordinating conjunction: the clause's verb is not its opening
-#: ("Whereas" is the exception: the preambles of recommendations print it as their phrase)
-_CONJUNCTION_FIRST = re.compile(r"(?:since|when|while|if|although|because|as|inasmuch)\b",
+_CONJUNCTION_FIRST = re.compile(r"(?:" + "|".join(NON_PHRASE_CONJUNCTIONS) + r")\b",
                                 re.IGNORECASE).match
-
-
-def _romance_non_phrase(phrase: str | None) -> bool:
-    """A French or Spanish opening that starts as no phrase does: "Les ministères", "Es
-    conveniente", "Il est souhaitable" (but "Il est recommandé" is a phrase)."""
-    first = _FIRST_WORD(phrase or "")
-    if first is None or first.group(1).lower() not in ROMANCE_NON_PHRASE_STARTS:
-        return False
-    return not (first.group(1).lower() == "il" and "recommand" in (phrase or "").lower())
-
-
+#: the first word of a phrase, an elided article on its own ("L'échange" → "L")
+_FIRST_WORD = re.compile(r"\s*([^\W\d_]+)").match
 #: the script of a phrase in Russian, Chinese or Arabic
 _SCRIPTS = (("ru", re.compile("[\u0400-\u04ff]")), ("zh", re.compile("[\u3400-\u9fff]")),
             ("ar", re.compile("[\u0600-\u06ff]")))
 
 
-def _modal_subject(text: str, end: int, phrase: str | None) -> bool:
+def _no_phrase_opening(text: str, start: int, end: int) -> bool:
+    """Whether the span ``text[start:end]`` has a shape no gold phrase of the corpora has (see
+    :func:`phrase_frame`)."""
+    phrase = text[start:end]
+    return bool(_MODAL_NEXT(text, end) or _CONJUNCTION_FIRST(text, start)
+                or _romance_non_phrase(phrase) or _modal_subject(text, end, phrase))
+
+
+def _romance_non_phrase(phrase: str) -> bool:
+    """A French or Spanish opening that starts as no phrase does: "Les ministères", "Es
+    conveniente", "Il est souhaitable" (but "Il est recommandé" is a phrase)."""
+    first = _FIRST_WORD(phrase)
+    word = first.group(1).lower() if first else ""
+    if word not in ROMANCE_NON_PHRASE_STARTS:
+        return False
+    return not (word == "il" and "recommand" in phrase.lower())
+
+
+def _modal_subject(text: str, end: int, phrase: str) -> bool:
     """A Russian, Chinese or Arabic opening that is no phrase: an impersonal start ("Желательно",
     "ينبغي") or, when the phrase map knows no verb in it, the subject of a modal that follows
-    ("Учителя должны …", "学校应当 …"). No gold phrase of the corpus reads so."""
-    if not phrase:
-        return False
+    ("Учителя должны …", "学校应当 …")."""
     language = next((code for code, script in _SCRIPTS if script.search(phrase, 0, 8)), None)
     if language is None:
         return False
@@ -92,10 +98,6 @@ def _modal_subject(text: str, end: int, phrase: str | None) -> bool:
             and phrase_lemma(phrase, language) is None)
 
 
-#: the first word of a phrase, an elided article on its own ("L'échange" → "L")
-_FIRST_WORD = re.compile(r"\s*([^\W\d_]+)").match
-
-
 def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
                  index: pd.Index) -> pd.DataFrame:
     """The action-phrase output columns from ``(start, end)`` offsets (None: no phrase).
@@ -104,21 +106,19 @@ def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
     ``NOT_A_VERB_PHRASE``) is no phrase: a phrase model trained on resolutions proposes one
     for every clause, also for recommendations that open without a verb. Phrases in the other
     languages never read so (the English rules leave their words as they are). Nor is a span
-    followed by a modal verb: "Teachers" in "Teachers shall use …" is the subject of a modal
-    recommendation (no gold phrase of the GA/ECOSOC corpus is followed by one), or a span
+    with a shape that no gold phrase of the GA/ECOSOC or six-language corpus has: followed by a
+    modal verb ("Teachers" in "Teachers shall use …", the subject of a modal recommendation);
     opening with a subordinating conjunction other than "Whereas" ("Since the previous session,
-    …"; none opens one), or a French or Spanish span opening with an article, a preposition or
-    an impersonal "Il"/"Es" ("Les ministères devraient …", "Es conveniente que …")."""
+    …"); a French or Spanish span opening with an article, a preposition, "Que" or an impersonal
+    "Il"/"Es" ("Les ministères devraient …", "Es conveniente que …"); a Russian, Chinese or
+    Arabic impersonal start or subject of a modal ("Желательно, чтобы …", "学校应当 …")."""
     phrases: list[str | None] = []
     lemmas: list[str | None] = []
     kept: list[tuple[int, int] | None] = []
     for text, b in zip(texts, bounds, strict=True):
         phrase = text[b[0]:b[1]] if b else None
         lemma = lemmatize_phrase(phrase) if phrase else None
-        if lemma == NOT_A_VERB_PHRASE or (b and (_MODAL_NEXT(text, b[1])
-                                                 or _CONJUNCTION_FIRST(text, b[0])
-                                                 or _romance_non_phrase(phrase)
-                                                 or _modal_subject(text, b[1], phrase))):
+        if lemma == NOT_A_VERB_PHRASE or (b and _no_phrase_opening(text, b[0], b[1])):
             phrase, lemma, b = None, None, None
         phrases.append(phrase)
         lemmas.append(lemma)

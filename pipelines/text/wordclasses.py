@@ -49,6 +49,9 @@ ING_PREPOSITIONS = frozenset({
     "including", "concerning", "regarding", "following", "during", "according", "excluding",
     "pending", "notwithstanding", "barring", "respecting", "touching",
 })
+#: subordinating conjunctions that open no action phrase ("Since the last session, …"); "Whereas"
+#: is not one of them: the preambles of recommendations print it as their phrase
+NON_PHRASE_CONJUNCTIONS = ("since", "when", "while", "if", "although", "because", "as", "inasmuch")
 #: first words of French and Spanish openings that are no action phrase: articles, determiners,
 #: prepositions, "Que" of a "Considérant :" item, the copula of "Es conveniente que …" and the
 #: impersonal "Il" of "Il est souhaitable que …" (no gold phrase of the six-language corpus opens
