@@ -60,7 +60,7 @@ def verb_stem(word: str) -> str:
         w = w[:-3]
     elif n > 4 and w.endswith("ied"):
         w = w[:-3] + "y"
-    elif n > 3 and w.endswith("ed") and (n > 4 or _SHORT_STEM(w[:2]) and w[1] != "e"):
+    elif n > 3 and w.endswith("ed") and (n > 4 or (_SHORT_STEM(w[:2]) and w[1] != "e")):
         w = w[:-2]
     elif n > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
