@@ -9,7 +9,7 @@ from typing import Any, Self
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from pipelines.models.sparse_scorer import feature_matrix
+from pipelines.models.sparse_scorer import feature_matrix, split_names
 
 
 class FeatureIndexer(TransformerMixin, BaseEstimator):
@@ -36,10 +36,19 @@ class FeatureIndexer(TransformerMixin, BaseEstimator):
         names = sorted(n for n, c in counts.items() if c >= self.min_count)
         self.vocabulary_ = {n: i for i, n in enumerate(names)}
         self.feature_names_ = names
+        self._split: dict[str, dict[str, int]] | None = None
         return self
 
     def transform(self, X: Iterable[Mapping[str, Any] | list[str]]) -> Any:
-        return feature_matrix(self.vocabulary_, X)
+        if getattr(self, "_split", None) is None:  # not saved: rebuilt after loading
+            self._split = split_names(self.vocabulary_)
+        return feature_matrix(self.vocabulary_, X, self._split)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The state skops and pickle save: without ``_split``, which ``vocabulary_`` gives."""
+        state = dict(super().__getstate__())
+        state.pop("_split", None)
+        return state
 
     def fit_transform(self, X: Iterable[Mapping[str, Any] | list[str]], y: Any = None) -> Any:
         X = list(X)

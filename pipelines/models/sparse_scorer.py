@@ -29,14 +29,36 @@ from pipelines.errors import UnclauseError
 FORMAT = 1
 
 
+#: a key with no one-hot names
+_NO_VALUES: Mapping[str, int] = {}
+
+
+def split_names(vocabulary: Mapping[str, int]) -> dict[str, dict[str, int]]:
+    """``key → {value → column}`` for every one-hot name ``key=value`` of ``vocabulary``.
+
+    A name with several "=" is filed under each of its splits ("a=b=c" under "a" → "b=c" and
+    "a=b" → "c"), so a dict row's ``(key, value)`` finds its column exactly when the string
+    ``f"{key}={value}"`` would, without building and hashing that string."""
+    split: dict[str, dict[str, int]] = {}
+    for name, i in vocabulary.items():
+        at = name.find("=")
+        while at >= 0:
+            split.setdefault(name[:at], {})[name[at + 1:]] = i
+            at = name.find("=", at + 1)
+    return split
+
+
 def feature_matrix(vocabulary: Mapping[str, int],
-                   X: Iterable[Mapping[str, Any] | list[str]]) -> sp.csr_matrix:
+                   X: Iterable[Mapping[str, Any] | list[str]],
+                   split: Mapping[str, Mapping[str, int]] | None = None) -> sp.csr_matrix:
     """Feature dicts or name lists → CSR matrix over ``vocabulary`` (unknown names ignored).
 
     String values become one-hot features ``key=value``, numbers keep their value under ``key``;
-    a list item is a list of feature names, each worth 1.
+    a list item is a list of feature names, each worth 1. ``split`` is
+    ``split_names(vocabulary)``, for a caller that keeps it (built here when not given).
     """
     get = vocabulary.get
+    one_hot: Any = None  # split.get, once a dict row needs it
     indices: list[int] = []
     append = indices.append
     weighted: list[tuple[int, float]] = []  # (position in indices, value) of values other than 1
@@ -46,13 +68,14 @@ def feature_matrix(vocabulary: Mapping[str, int],
             indices.extend([i for i in map(get, d) if i is not None])
             indptr.append(len(indices))
             continue
+        if one_hot is None:
+            one_hot = (split if split is not None else split_names(vocabulary)).get
         # a mapping here: the exact-class test above (faster than isinstance) does not narrow
         for k, v in d.items():  # type: ignore[union-attr]  # a mapping
-            if v.__class__ is str:
-                i = get(f"{k}={v}")  # one string built (k + "=" + v builds two)
-                if i is not None:
-                    append(i)
-            else:
+            i = one_hot(k, _NO_VALUES).get(v)  # a string value's column (a number finds none)
+            if i is not None:
+                append(i)
+            elif v.__class__ is not str:
                 i = get(k)
                 if i is not None:
                     if v != 1.0:
@@ -82,6 +105,7 @@ class SparseScorer:
             raise ValueError(f"coefficients {coef.shape} for {len(names)} features × {width}")
         self.names = names
         self.vocabulary = dict(zip(names, range(len(names)), strict=True))
+        self._split: dict[str, dict[str, int]] | None = None  # split_names, on first use
         self.coef = coef
         self.intercept = np.asarray(intercept, dtype=np.float64).reshape(-1)
         if self.intercept.shape != (width,):
@@ -117,7 +141,10 @@ class SparseScorer:
     def proba(self, rows: Iterable[Mapping[str, Any] | list[str]]) -> np.ndarray:
         """Class probabilities, one column per ``classes`` (multinomial scorer): the softmax
         of the decision function, computed in the order scikit-learn computes it."""
-        scores = np.asarray(feature_matrix(self.vocabulary, rows) @ self.coef) + self.intercept
+        if self._split is None:
+            self._split = split_names(self.vocabulary)
+        matrix = feature_matrix(self.vocabulary, rows, self._split)
+        scores = np.asarray(matrix @ self.coef) + self.intercept
         scores -= scores.max(axis=1).reshape((-1, 1))
         np.exp(scores, scores)
         scores /= scores.sum(axis=1).reshape((-1, 1))

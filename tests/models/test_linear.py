@@ -171,3 +171,49 @@ def test_feature_matrix_places_names_and_values_in_row_order() -> None:
     assert matrix.indices.tolist() == [0, 1, 2, 3, 5, 4, 5]
     assert matrix.data.tolist() == [1.0, 0.25, 1.0, 0.0, 3.0, 1.0, 1.0]
     assert matrix.data.dtype == np.float64 and matrix.indices.dtype == np.int32
+
+
+def test_feature_matrix_finds_one_hot_names_without_building_them() -> None:
+    """The ``key → value → column`` lookup places exactly the columns the names
+    ``f"{key}={value}"`` name: keys and values holding "=", a key that is also a numeric
+    feature, values that look like numbers, unknown keys and values; a FeatureIndexer keeps its
+    lookup out of what it saves and rebuilds it after loading."""
+    import pickle
+
+    import numpy as np
+
+    from pipelines.models.feature_indexer import FeatureIndexer
+    from pipelines.models.sparse_scorer import feature_matrix, split_names
+
+    names = ["a=b=c", "a=b", "a=x", "a", "k=v=", "k==", "n", "n=1.0", "x=", "=y", "w1=that"]
+    vocabulary = {n: i for i, n in enumerate(names)}
+    assert split_names(vocabulary)["a"] == {"b=c": 0, "b": 1, "x": 2}
+    assert split_names(vocabulary)["a=b"] == {"c": 0}
+    rows: list[dict[str, str | float] | list[str]] = [
+        {"a": "b=c", "a=b": "c", "k": "v=", "k=": "", "k=v": "", "n": 1.0, "x": "", "": "y"},
+        {"n": "1.0", "a": "x", "w1": "that", "n=1": ".0", "zz": "q"},
+        {"a": 0.5, "n": 2, "w1": "thaT"},
+        ["a=b", "n"],
+        {}]
+    # the reference: the same rows with every one-hot name built as a string
+    expected: list[list[int]] = []
+    weights: list[float] = []
+    for row in rows:
+        cols: list[int] = []
+        for k, v in (row.items() if isinstance(row, dict) else ((n, None) for n in row)):
+            name = k if v is None or not isinstance(v, str) else f"{k}={v}"
+            if name in vocabulary:
+                cols.append(vocabulary[name])
+                weights.append(1.0 if v is None or isinstance(v, str) else float(v))
+        expected.append(cols)
+    matrix = feature_matrix(vocabulary, rows)
+    bounds = matrix.indptr.tolist()
+    assert [matrix.indices[a:b].tolist() for a, b in zip(bounds, bounds[1:], strict=False)] == expected
+    assert matrix.data.tolist() == weights
+    assert expected == [[0, 0, 4, 5, 4, 6, 8, 9], [7, 2, 10], [3, 6], [1, 6], []]
+    indexer = FeatureIndexer().fit(rows)
+    fitted = indexer.transform(rows)
+    again = pickle.loads(pickle.dumps(indexer))
+    assert "_split" in vars(indexer) and "_split" not in vars(again)
+    assert (again.transform(rows) != fitted).nnz == 0
+    assert np.array_equal(again.transform(rows).indices, fitted.indices)
