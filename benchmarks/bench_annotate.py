@@ -9,7 +9,9 @@ read, parsed, re-serialised with the same output fields (constant values) and wr
 standard library alone, no project code: what any annotate could at best reach in Python.
 The target is annotate at ≥ 1/3 of the plain floor at the largest size. Each child annotates its input
 ``--repeat`` times (default 3) and the fastest call counts, for floor and models alike: on a
-shared machine noise only ever slows a run down. Peak memory at 10k vs 50k shows whether
+shared machine noise only ever slows a run down. annotate runs with ``--jobs`` worker processes
+(default 0: one per CPU, as ``unclause annotate`` does; the floor runs in one process), and its
+CPU time includes the workers'. Peak memory at 10k vs 50k shows whether
 memory is flat in the input size (streaming). One more child runs the real command line,
 ``unclause annotate IN -o OUT``, on the 50k input: what a user waits for, start-up included.
 
@@ -113,27 +115,40 @@ def child(args: argparse.Namespace) -> int:
         return plain_child(args)
     sys.path.insert(0, str(ROOT))
     from pipelines.annotate.merge import load_models
+    from pipelines.annotate.parallel import resolved_jobs
     from pipelines.annotate.run import annotate
 
     start = time.perf_counter()
     models = null_models() if args.worker == "floor" else load_models(args.model, args.phrase_model)
     load_s = time.perf_counter() - start
     ready_mib, ready_rss = peak_rss_mib(), rss_mib()
+    jobs = 1 if args.worker == "floor" else args.jobs
     times: list[float] = []
     cpu: list[float] = []
     for _ in range(args.repeat):  # the same call again: noise from neighbours only slows it down
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = annotate(Path(args.input), Path(args.out), models=models, restart=True)
+        start, start_cpu = time.perf_counter(), cpu_seconds()
+        result = annotate(Path(args.input), Path(args.out), models=models, restart=True, jobs=jobs)
         times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+        cpu.append(cpu_seconds() - start_cpu)
     seconds = min(times)
     figures = {"clauses": result.written, "seconds": seconds, "clauses_per_s": result.written / seconds,
                "runs_s": times, "cpu_s_best": min(cpu),
                "clauses_per_cpu_s": result.written / min(cpu), "load_s": load_s,
                "ready_mib": ready_mib, "ready_rss_mib": ready_rss,
-               "peak_mib_self": peak_rss_mib(), "end_rss_mib": rss_mib(), "models": result.models}
+               "peak_mib_self": peak_rss_mib(), "end_rss_mib": rss_mib(), "models": result.models,
+               "jobs": resolved_jobs(jobs)}
     Path(args.result).write_text(json.dumps(figures), encoding="utf-8")
     return 0
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (annotate's worker processes are
+    joined before it returns)."""
+    import resource
+
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 # ----------------------------------------------------------------------------- parent side
@@ -144,11 +159,13 @@ def spawn(worker: str, input_path: Path, work: Path, args: argparse.Namespace) -
     out = work / f"{worker}_{input_path.stem}.out.jsonl"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker, "--input", str(input_path),
            "--out", str(out), "--result", str(result), "--model", args.model,
-           "--phrase-model", args.phrase_model, "--repeat", str(args.repeat)]
+           "--phrase-model", args.phrase_model, "--repeat", str(args.repeat), "--jobs", str(args.jobs)]
     print(f"… {worker} {input_path.name}", flush=True)
     run = run_measured(cmd, cwd=ROOT).check(f"{worker} on {input_path.name}")
     figures = json.loads(result.read_text(encoding="utf-8"))
-    figures.update(wall_s=run.seconds, cpu_s=run.cpu_s, peak_mib=figures["peak_mib_self"])
+    # with worker processes, memory is the whole tree's (PSS: shared model pages counted once)
+    figures.update(wall_s=run.seconds, cpu_s=run.cpu_s,
+                   peak_mib=max(figures["peak_mib_self"], run.tree_peak_mib))
     out.unlink(missing_ok=True)
     return figures
 
@@ -186,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=TYPE_MODEL, help="clause-type model URI")
     parser.add_argument("--phrase-model", default=PHRASE_MODEL, help="action-phrase model URI")
     parser.add_argument("--no-cli", action="store_true", help="skip the `unclause annotate` run")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="annotate's worker processes (0: one per CPU, the CLI's default)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="annotate each input this many times per process; the fastest counts")
     hidden_arguments(parser, "worker", "input", "out", "result")
@@ -229,14 +248,15 @@ def main(argv: list[str] | None = None) -> int:
                          run["clauses_per_s"] / floor["clauses_per_s"],
                          run["clauses_per_cpu_s"],
                          run["clauses_per_cpu_s"] / plain["clauses_per_cpu_s"],
-                         round(run["load_s"], 2), run["ready_rss_mib"], run["end_rss_mib"],
-                         run["peak_mib"]])
+                         run.get("jobs", 1), round(run["load_s"], 2), run["ready_rss_mib"],
+                         run["end_rss_mib"], run["peak_mib"]])
     print(table(["path", "clauses", "seconds", "clauses/s", "× plain", "× floor", "clauses/CPU-s",
-                 "× plain (CPU)", "load s", "RSS ready", "RSS end", "peak MiB"], rows))
+                 "× plain (CPU)", "jobs", "load s", "RSS ready", "RSS end", "peak MiB"], rows))
     print(f"(seconds: the fastest of {args.repeat} annotate() calls in one process, models already "
-          "loaded (load s: loading them); clauses/CPU-s: the same call's process CPU time, steadier "
-          "on a shared machine; RSS ready / end: MiB resident before and after; peak MiB: the "
-          "child's high-water mark, model loading included)")
+          "loaded (load s: loading them); jobs: processes running the models; clauses/CPU-s: the "
+          "same call's CPU time, its worker processes' included, steadier on a shared machine; "
+          "RSS ready / end: MiB resident before and after; peak MiB: the high-water mark, model "
+          "loading included, of the child or, with workers, of the PSS of the process tree)")
     lo, hi = sizes[0], sizes[-1]
     growth: dict[str, float] = {}
     if hi > lo:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from pipelines.annotate.merge import OUTPUT_FIELDS, load_models
+from pipelines.annotate.parallel import fork_problem
 from pipelines.annotate.run import annotate
 from pipelines.annotate.select import select_for_review, uncertainty
 from pipelines.annotate.state import partial_paths
@@ -275,6 +276,43 @@ def test_interrupted_run_resumes_to_identical_output(champion_store: str, tmp_pa
     assert (resumed.read, resumed.written, resumed.skipped, resumed.types) == (
         full.read, full.written, full.skipped, full.types)
     assert not partial.exists() and not state_path.exists()
+
+
+def test_worker_processes_change_nothing_in_output_errors_or_resume(champion_store: str,
+                                                                   tmp_path: Path) -> None:
+    """--jobs 2: the same bytes as one process, a bad line stops after the batches before it
+    (kept for --resume), and a run interrupted and resumed in workers ends identical."""
+    inp = tmp_path / "in.jsonl"
+    write_clauses(inp, n_docs=20)
+    opts: dict[str, Any] = {"batch_size": 30}
+    assert fork_problem() is None  # so the workers really run (and not this process alone)
+    one = annotate(inp, tmp_path / "one.jsonl", jobs=1, **opts)
+    two = annotate(inp, tmp_path / "two.jsonl", jobs=2, **opts)
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+    assert (two.read, two.written, two.documents, two.types, two.review, two.phrases) == (
+        one.read, one.written, one.documents, one.types, one.review, one.phrases)
+
+    lines = inp.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([*lines[:150], "{broken", *lines[150:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    partial, state_path = partial_paths(out)
+    with pytest.raises(InputError, match="line 151") as caught:
+        annotate(bad, out, jobs=2, **opts)
+    assert "--resume" in str(caught.value)
+    state = json.loads(state_path.read_text())
+    assert 0 < state["lines_consumed"] <= 150 and partial.stat().st_size == state["bytes_written"]
+
+    def interrupt(progress: Any) -> None:
+        if progress.batches == 3:
+            raise _Interrupt
+
+    with pytest.raises(_Interrupt):
+        annotate(inp, out, jobs=2, restart=True, on_batch=interrupt, **opts)
+    assert json.loads(state_path.read_text())["batches"] == 3
+    resumed = annotate(inp, out, jobs=2, resume=True, **opts)
+    assert resumed.resumed_from > 0 and resumed.types == one.types
+    assert out.read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 
 def test_resume_refuses_a_changed_input_and_restart_starts_over(champion_store: str,

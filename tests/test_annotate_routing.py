@@ -143,6 +143,15 @@ def test_each_language_gets_its_model(routed_store: str, tmp_path: Path) -> None
     assert [r["action_phrase"] for r in english_model] != [g["action_phrase"] for g in gold]
 
 
+def test_worker_processes_route_as_one_process_does(routed_store: str, tmp_path: Path) -> None:
+    """With --jobs 2 a worker loads the multilingual models; this process still names them."""
+    mixed = _write(tmp_path / "mixed.jsonl", [ENGLISH, FR, ZH, ENGLISH])
+    one = annotate(mixed, tmp_path / "one.jsonl", batch_size=len(ENGLISH), jobs=1)
+    two = annotate(mixed, tmp_path / "two.jsonl", batch_size=len(ENGLISH), jobs=2)
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+    assert two.models == one.models and "fr es ru zh ar: clause-type-multilingual" in two.models
+
+
 def test_lang_option_routes_too(routed_store: str, tmp_path: Path) -> None:
     """--lang fr sends even English-looking text to the multilingual models."""
     annotate(_write(tmp_path / "en.jsonl", [ENGLISH]), tmp_path / "fr.out.jsonl", lang="fr")

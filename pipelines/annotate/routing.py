@@ -82,6 +82,20 @@ class ModelRouter:
     def _same(self, other: Models) -> bool:
         return other.type is self.english.type and other.phrase is self.english.phrase
 
+    @property
+    def used_other(self) -> bool:
+        """Whether a document went to the other languages' models (in this process)."""
+        return self._used_other
+
+    def use_other(self) -> dict[str, Any]:
+        """Count the other languages' models as used, loading them here if a worker process
+        used them, and return their identity."""
+        self.other_models()
+        self._used_other = True
+        identity = self.other_identity()
+        assert identity is not None, "other_models() has loaded them"
+        return identity
+
     def other_identity(self) -> dict[str, Any] | None:
         """What resuming must not change about the other languages' models, once loaded."""
         if self._other is None:

@@ -47,6 +47,7 @@ from pipelines.annotate.options import (
     OnError,
     Strategy,
 )
+from pipelines.annotate.parallel import in_order, resolved_jobs
 from pipelines.annotate.routing import ModelRouter
 from pipelines.annotate.select import select_rows
 from pipelines.annotate.state import (
@@ -152,6 +153,7 @@ def annotate(
     on_batch: Callable[[BatchProgress], None] | None = None,
     models: Models | ModelRouter | None = None,
     lang: str | None = None,
+    jobs: int = 1,
 ) -> AnnotateResult:
     """Annotate ``input_path`` into ``out``; see the module docstring for the whole contract.
 
@@ -160,12 +162,14 @@ def annotate(
     639-1) sets every clause's ``language``; by default it is the input's, else detected per
     document (:mod:`pipelines.annotate.language`). With the default model URIs, documents in
     the five other languages go to the multilingual champions
-    (:mod:`pipelines.annotate.routing`).
+    (:mod:`pipelines.annotate.routing`). ``jobs`` worker processes run the models (``0``: one
+    per CPU; :mod:`pipelines.annotate.parallel`); the output does not depend on it.
     """
     t0 = time.perf_counter()
     input_path, out = Path(input_path), Path(out)
     fmt = output_format(out, fmt)
     _validate(batch_size, review_threshold, on_error, strategy, select)
+    jobs = resolved_jobs(jobs)
     check_paths(input_path, out)
     lang = checked_language(lang)
     partial, state_path = partial_paths(out)
@@ -191,7 +195,7 @@ def annotate(
     partial.parent.mkdir(parents=True, exist_ok=True)
     try:
         _run_batches(partial, state_path, state, stream, models, batch_size, review_threshold,
-                     select is not None, on_batch, fresh=not leftover, lang=lang)
+                     select is not None, on_batch, fresh=not leftover, lang=lang, jobs=jobs)
     except BaseException:
         if state.batches == 0:  # nothing worth resuming: leave no partial behind
             for p in (partial, state_path):
@@ -235,6 +239,30 @@ def annotate(
     return result
 
 
+@dataclass
+class BatchOutput:
+    """One batch annotated: its output lines and what the run's state counts of them."""
+
+    data: bytes
+    rows: int
+    types: Counter[str]
+    review: int
+    phrases: int
+    #: the models for the other languages annotated a row of it (see ``ModelRouter``)
+    other_languages: bool
+
+
+def annotated_batch(batch: list[Unit], models: Models | ModelRouter, review_threshold: float,
+                    keep_proba: bool = False, lang: str | None = None) -> BatchOutput:
+    """One batch's output lines and counts (the unit of work of a worker process)."""
+    rows = annotate_units(batch, models, review_threshold, keep_proba, lang)
+    return BatchOutput(data=jsonl_bytes(rows), rows=len(rows),
+                       types=Counter(row["type"] for row in rows),
+                       review=sum(row["review"] for row in rows),
+                       phrases=sum(row["action_phrase"] is not None for row in rows),
+                       other_languages=isinstance(models, ModelRouter) and models.used_other)
+
+
 def annotate_units(batch: list[Unit], models: Models | ModelRouter, review_threshold: float,
                    keep_proba: bool = False, lang: str | None = None) -> list[dict[str, Any]]:
     """Output rows for one batch of whole documents (every engine's unit of work)."""
@@ -268,18 +296,23 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
                  models: Models | ModelRouter, batch_size: int, review_threshold: float,
                  keep_proba: bool,
                  on_batch: Callable[[BatchProgress], None] | None, fresh: bool,
-                 lang: str | None = None) -> None:
-    """Annotate batch after batch: append to the partial, sync, then record the state."""
+                 lang: str | None = None, jobs: int = 1) -> None:
+    """Annotate batch after batch (in ``jobs`` processes): append each to the partial in
+    input order, sync, then record the state."""
     types = Counter(state.types)
+
+    def work(batch: list[Unit]) -> BatchOutput:
+        return annotated_batch(batch, models, review_threshold, keep_proba, lang)
+
     with partial.open("ab") as fh, _young_collections_every(YOUNG_GC_THRESHOLD):
         if fresh:
             state.save(state_path)
         try:
-            for batch in iter_batches(stream, batch_size):
-                rows = annotate_units(batch, models, review_threshold, keep_proba, lang)
-                if isinstance(models, ModelRouter) and (late := models.other_identity()):
-                    state.check_late_models(late, partial)
-                data = jsonl_bytes(rows)
+            for batch, done in in_order(iter_batches(stream, batch_size), work, jobs):
+                if done.other_languages and isinstance(models, ModelRouter):
+                    # loaded here too when a worker used them: their identity and label
+                    state.check_late_models(models.use_other(), partial)
+                data = done.data
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -287,16 +320,15 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
                 state.input_sha256 = stream.commit(last)
                 state.lines_consumed = last
                 state.bytes_written += len(data)
-                state.written += len(rows)
+                state.written += done.rows
                 for unit in batch:
                     if unit.doc_id != state.last_doc:
                         state.documents += 1
                         state.last_doc, state.last_doc_clauses = unit.doc_id, 0
                     state.last_doc_clauses += 1
-                for row in rows:
-                    types[row["type"]] += 1
-                    state.review += row["review"]
-                    state.phrases += row["action_phrase"] is not None
+                types.update(done.types)
+                state.review += done.review
+                state.phrases += done.phrases
                 state.types = dict(types)
                 if stream.kind == "jsonl":
                     state.skipped = [[n, r] for n, r in stream.skipped if int(n) <= last]

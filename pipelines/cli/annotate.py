@@ -86,6 +86,9 @@ def command(
     lang: Annotated[str | None, typer.Option(
         "--lang", help="the input's language (en fr es ru zh ar); default: the input's "
                        "language field, else detected per document")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="processes running the models (0: one per CPU core; the "
+                                    "output is the same for any number)")] = 0,
     engine: Annotated[Engine, typer.Option(
         help="local (this process, streamed, resumable) or spark (a Parquet/JSONL clause table "
              "on Spark, written as a Parquet folder)")] = "local",
@@ -111,13 +114,13 @@ def command(
         raise UnclauseError("--master and --partitions are for --engine spark")
     return _local(Path(input), Path(out) if out is not None else None, model, phrase_model, fmt,
                   on_error, resume, restart, batch_size, review_threshold, select, strategy,
-                  per_doc_cap, lang)
+                  per_doc_cap, lang, jobs)
 
 
 def _local(input: Path, out: Path | None, model: str, phrase_model: str, fmt: str | None,
            on_error: OnError, resume: bool, restart: bool, batch_size: int,
            review_threshold: float, select: int | None, strategy: Strategy,
-           per_doc_cap: int | None, lang: str | None) -> None:
+           per_doc_cap: int | None, lang: str | None, jobs: int) -> None:
     """The local engine, with a progress bar and the summary."""
     from rich.progress import (
         BarColumn,
@@ -142,19 +145,22 @@ def _local(input: Path, out: Path | None, model: str, phrase_model: str, fmt: st
                     TimeRemainingColumn()]
     else:
         columns.append(TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    # redrawn after each batch, not by a thread: annotate forks its worker processes from a
+    # process with no other thread running (see pipelines.annotate.parallel)
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("", total=None, clauses=0)
 
         def tick(p: BatchProgress) -> None:
             progress.update(task, completed=p.bytes_read if p.bytes_total else p.written,
-                            total=p.bytes_total, clauses=p.written)
+                            total=p.bytes_total, clauses=p.written, refresh=True)
 
         try:
             result = annotate(input, target, type_model=model, phrase_model=phrase_model,
                               fmt=fmt, on_error=on_error, resume=resume,
                               restart=restart, batch_size=batch_size,
                               review_threshold=review_threshold, select=select,
-                              strategy=strategy, per_doc_cap=per_doc_cap, on_batch=tick, lang=lang)
+                              strategy=strategy, per_doc_cap=per_doc_cap, on_batch=tick, lang=lang,
+                              jobs=jobs)
         except KeyboardInterrupt:
             raise interrupted(target) from None
     types = ", ".join(f"{t} {c:,}" for t, c in sorted(result.types.items()))

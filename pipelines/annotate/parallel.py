@@ -1,0 +1,165 @@
+"""Batches worked on in forked worker processes, their results taken back in input order.
+
+Annotation spends most of its time in the two models, one batch of whole documents at a
+time, and no batch depends on another. With ``jobs`` > 1, :func:`in_order` hands the batches
+to ``jobs`` worker processes forked from this one once the models are loaded (the workers
+share the models' memory and load nothing), while this process reads the input ahead and
+receives each batch's result in input order. So everything the caller does with a result
+(append it to the output, checkpoint, report progress) happens as with one process: the output
+bytes, the resume state and the errors do not depend on ``jobs``. At most ``2 × jobs`` batches
+are in flight, so memory stays flat in the input's size.
+
+Workers are forked, so the pool is used only where ``fork`` exists (Linux, macOS) and from a
+process with no other thread running (a fork with threads alive can deadlock the child); an
+input of a single batch never starts one. Otherwise batches run here, one after the other.
+Workers ignore Ctrl-C (the main process stops them once the batches in progress end) and end
+when the main process is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from pipelines.errors import UnclauseError
+
+log = logging.getLogger(__name__)
+
+#: the most worker processes ``jobs=0`` (one per CPU) starts
+MAX_AUTO_JOBS = 8
+#: batches in flight per worker: one being worked on, one waiting, so no worker idles
+IN_FLIGHT_PER_JOB = 2
+
+B = TypeVar("B")
+R = TypeVar("R")
+
+#: the work function of the pool being started: set before the fork, so workers inherit it
+#: (it closes over the loaded models, which are never pickled)
+_work: Callable[[Any], Any] | None = None
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def resolved_jobs(jobs: int) -> int:
+    """``jobs`` worker processes, ``0`` meaning one per available CPU (at most
+    :data:`MAX_AUTO_JOBS`)."""
+    if jobs < 0:
+        raise UnclauseError(f"--jobs must be 0 (one per CPU) or more, not {jobs}")
+    return min(available_cpus(), MAX_AUTO_JOBS) if jobs == 0 else jobs
+
+
+def fork_problem() -> str | None:
+    """Why worker processes cannot be forked here, or None."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "this platform cannot fork"
+    if threading.active_count() > 1:
+        return f"{threading.active_count() - 1} other thread(s) are running"
+    return None
+
+
+#: how often a worker checks that the process that forked it is still alive, in seconds
+PARENT_CHECK_S = 0.25
+
+
+def _start_worker(parent: int) -> None:
+    """A worker ignores Ctrl-C (the parent stops the pool) and ends when its parent is gone
+    (killed, say): an orphan would wait for work forever, holding the parent's pipes open."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _call(batch: Any) -> Any:
+    assert _work is not None, "the pool's work function is set before its workers fork"
+    return _work(batch)
+
+
+def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int) -> Iterator[tuple[B, R]]:
+    """``(batch, work(batch))`` for every batch, in order, computed by ``jobs`` processes.
+
+    An error reading ``batches`` is raised after the results of the batches read before it,
+    as it would be one batch at a time; an error in ``work`` is raised (the same exception)
+    when its batch's turn comes.
+    """
+    source = iter(batches)
+    head: list[B] = []
+    error: Exception | None = None
+    problem: str | None = None
+    if jobs > 1:
+        head, error = _take(source, 2)
+        problem = fork_problem()
+        if problem and len(head) > 1:
+            log.info("annotating in this process only (--jobs %d asked): %s", jobs, problem)
+    if jobs <= 1 or len(head) < 2 or error is not None or problem:
+        for batch in head:
+            yield batch, work(batch)
+        if error is not None:
+            raise error
+        for batch in source:
+            yield batch, work(batch)
+        return
+    yield from _pooled(head, source, work, jobs)
+
+
+def _take(source: Iterator[B], n: int) -> tuple[list[B], Exception | None]:
+    """Up to ``n`` items of ``source``, and the error that stopped it early, if any."""
+    items: list[B] = []
+    try:
+        for item in source:
+            items.append(item)
+            if len(items) == n:
+                break
+    except Exception as exc:  # raised after the items read before it are done
+        return items, exc
+    return items, None
+
+
+def _pooled(head: list[B], source: Iterator[B], work: Callable[[B], R],
+            jobs: int) -> Iterator[tuple[B, R]]:
+    global _work
+    _work = work
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        pending: deque[tuple[B, Future[R]]] = deque((b, pool.submit(_call, b)) for b in head)
+        error: Exception | None = None
+        more = True
+        while pending:
+            while more and len(pending) < IN_FLIGHT_PER_JOB * jobs:
+                got, error = _take(source, 1)
+                more = bool(got) and error is None
+                pending.extend((b, pool.submit(_call, b)) for b in got)
+            batch, future = pending.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                raise UnclauseError(
+                    "a worker process of annotate died (out of memory, or killed)",
+                    "rerun with --resume to continue, with fewer --jobs or a smaller "
+                    "--batch-size") from None
+            yield batch, result
+        if error is not None:
+            raise error
+    finally:
+        _work = None
+        pool.shutdown(wait=True, cancel_futures=True)
