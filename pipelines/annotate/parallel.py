@@ -2,12 +2,13 @@
 
 Annotation spends most of its time in the two models, one batch of whole documents at a
 time, and no batch depends on another. With ``jobs`` > 1, :func:`in_order` hands the batches
-to ``jobs`` worker processes forked from this one once the models are loaded (the workers
-share the models' memory and load nothing), while this process reads the input ahead and
-receives each batch's result in input order. So everything the caller does with a result
-(append it to the output, checkpoint, report progress) happens as with one process: the output
-bytes, the resume state and the errors do not depend on ``jobs``. At most ``2 × jobs`` batches
-are in flight, so memory stays flat in the input's size.
+to ``jobs`` worker processes forked from this one once the models are loaded and have
+annotated the first batch here (so the workers share the models' memory, warm, and load
+nothing), while this process reads the input ahead and receives each batch's result in input
+order. So everything the caller does with a result (append it to the output, checkpoint,
+report progress) happens as with one process: the output bytes, the resume state and the
+errors do not depend on ``jobs``. At most ``2 × jobs`` batches are in flight, so memory stays
+flat in the input's size.
 
 Workers are forked, so the pool is used only where ``fork`` exists (Linux, macOS) and from a
 process with no other thread running (a fork with threads alive can deadlock the child); an
@@ -118,7 +119,11 @@ def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int) -> Iterato
         for batch in source:
             yield batch, work(batch)
         return
-    yield from _pooled(head, source, work, jobs)
+    # the first batch here: what the work loads on first use (the language detector's model,
+    # lookup tables built lazily) is then in memory before the fork, shared by every worker
+    # instead of loaded again by each
+    yield head[0], work(head[0])
+    yield from _pooled(head[1:], source, work, jobs)
 
 
 def _take(source: Iterator[B], n: int) -> tuple[list[B], Exception | None]:
