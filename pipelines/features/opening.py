@@ -212,11 +212,15 @@ def _shape(token: str) -> str:
 
 #: full-width (Chinese) and Arabic clause-final marks read as their Latin counterparts
 _END_EQUIV = {"，": ",", "、": ",", "；": ";", "。": ".", "：": ":", "،": ",", "؛": ";"}
+_FINAL_MARKS = frozenset(",;.:")
 
 
 def clause_end(text: str) -> str:
     """The clause's final punctuation mark (``,`` ``;`` ``.`` ``:``, also the full-width and
     Arabic ones: ``，；。：`` ``، ؛``) or ``none``."""
+    last = text[-1:]
+    if last in _FINAL_MARKS:  # three clauses in four end so: nothing to strip
+        return last
     stripped = text[-24:].rstrip(" \t\r\n\"'”’)*_")
     # a footnote reference printed after the final mark ("…, 41", "…,6") does not end the clause
     stripped = _NOTE_END_RE.sub("", stripped).rstrip() if stripped[-1:].isdigit() else stripped
@@ -263,9 +267,10 @@ def _opening_features(text: str, verbs: frozenset[str] | None) -> Features:
                 hi, head, form = j, words[j], "base_verb"
                 break
     end = clause_end(text)
-    modal = next((i for i, w in enumerate(words[:5]) if w in MODALS), -1)
+    modal = -1 if MODALS.isdisjoint(words[:5]) else next(
+        i for i, w in enumerate(words[:5]) if w in MODALS)
     finite = form in ("s", "base_verb") or (modal > 0 and form != "ing")
-    n_words = rest.count(" ") + 1 if rest.strip() else 0
+    n_words = rest.count(" ") + 1 if rest and not rest.isspace() else 0
     first_tok = rest.split(None, 1)[0] if n_words else ""
     feats: Features = {
         "w1": w1,
@@ -316,13 +321,14 @@ def _opening_features(text: str, verbs: frozenset[str] | None) -> Features:
                 feats["date"] = 1.0
             if _SYMBOL_RE.search(head_text):
                 feats["symbol"] = 1.0
-    if "symbol" not in feats and _SYMBOL_RE.match(rest):
+    if "symbol" not in feats and "A" <= rest[:1] <= "Z" and _SYMBOL_RE.match(rest):
         feats["symbol"] = 1.0
-    if "\n" in text[:400].strip():
+    if text.find("\n", 0, 400) >= 0 and "\n" in text[:400].strip():
         feats["wrapped"] = 1.0
     if start > offset:
         feats["formula_prefix"] = 1.0  # "The Security Council, Having considered …"
-    if _NOTE_END_RE.search(text[-8:]):
+    # the pattern ends in a digit, before a final line break or not
+    if (text[-1:].isdigit() or text[-1:] == "\n") and _NOTE_END_RE.search(text[-8:]):
         feats["note_ref"] = 1.0  # a footnote reference after the final punctuation
     return feats
 

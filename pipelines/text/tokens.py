@@ -24,6 +24,8 @@ Span = tuple[int, int, str, str]
 #: spaces, so its words are runs of these
 CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,/:]\d+)*")
+#: ``_WORD_RE`` for ASCII text, where its classes are these (matching them is faster)
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+(?:['\-][A-Za-z]+)*|[0-9]+(?:[.,/:][0-9]+)*")
 _SPAN_RE = re.compile(r"\S+")
 #: Chinese (no spaces): each ideograph is a token of its own and the punctuation after it joins
 #: its trail, so a phrase is a whole number of characters
@@ -54,7 +56,8 @@ def first_words(text: str, n: int) -> list[str]:
     Chinese is written without spaces: a run of ideographs counts as two-character words
     ("请秘书长" → "请秘", "书长"), about the length of a Chinese word."""
     # the first n matches of the window, without matching the rest of it (findall's [:n])
-    words = [m.group() for m in islice(_WORD_RE.finditer(text, 0, 40 + 16 * n), n)]
+    pattern = _ASCII_WORD_RE if text.isascii() else _WORD_RE
+    words = [m.group() for m in islice(pattern.finditer(text, 0, 40 + 16 * n), n)]
     if words and CJK_RE.match(words[0]):
         split: list[str] = []
         for w in words:

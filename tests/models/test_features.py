@@ -136,11 +136,17 @@ def test_one_plural_noun_rule_for_features_and_phrase_words(text: str, plural: b
     ("Recalling its resolution 12 (1950);7", ";"),
     ("Agenda item 19", "none"),
     ("Decides to remain seized of the matter.", "."),
+    ("Recalling its resolution 12 (1950);7\n", ";"),
+    ("Notes the report;\n", ";"),
+    ("Notes the report ;", ";"),
+    ("Notes the report)", "none"),
+    ("", "none"),
 ])
 def test_footnote_reference_after_the_final_mark_does_not_end_the_clause(text: str,
                                                                          end: str) -> None:
     assert clause_end(text) == end
-    assert ("note_ref" in opening_features(text)) == (end != "none" and text[-1].isdigit())
+    assert ("note_ref" in opening_features(text)) == (end != "none"
+                                                      and text.rstrip("\n")[-1:].isdigit())
 
 
 @pytest.mark.parametrize(("text", "first"), [

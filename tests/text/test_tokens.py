@@ -34,6 +34,18 @@ def test_chinese_openings_read_as_two_character_words() -> None:
     assert first_words("Requests the Secretary-General", 2) == ["requests", "the"]
 
 
+def test_ascii_words_read_as_the_general_pattern_reads_them() -> None:
+    """ASCII text takes a pattern of its own (faster): the words are those of the general one."""
+    from pipelines.text.tokens import _WORD_RE, first_words
+
+    texts = ["Requests the Secretary-General's office to report;", "12.5 million, 3/4 and 1:2",
+             "co-operation -- e.g. _under_ state's 2030 Agenda", "(a) ALSO REQUESTS x2y9 A-1",
+             "we're--not 'quoted' ones", "", "  ;;  ", "Résumé d’activité"]
+    for text in texts:
+        for n in (1, 3, 6, 12):
+            assert first_words(text, n) == [w.lower() for w in _WORD_RE.findall(text)[:n]], text
+
+
 def test_chinese_spans_are_characters_and_punctuation_trails() -> None:
     from pipelines.text.tokens import opening_spans, opening_word_tokens, span_words
 
