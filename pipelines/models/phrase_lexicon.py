@@ -23,15 +23,26 @@ from pipelines.text.phrases import MAX_PHRASE_WORDS, phrase_length
 from pipelines.text.tokens import opening_spans, opening_word_tokens, span_words
 
 
-def _opening_key(words: Sequence[str], known: frozenset[str]) -> tuple[str, int]:
+def phrase_stems(known: frozenset[str]) -> frozenset[str]:
+    """The word prefixes of ``known`` phrases that a longer known phrase continues ("takes
+    note" of "takes note of"): an opening whose first words are none of them holds no known
+    phrase longer than those words."""
+    return frozenset(p[:i] for p in known for i, c in enumerate(p) if c == " ")
+
+
+def _opening_key(words: Sequence[str], known: frozenset[str],
+                 stems: frozenset[str]) -> tuple[str, int]:
     """The lexicon key of an opening's words and the phrase length it stands for (0: none):
-    ``phrase|next word`` for the longest known phrase, else ``<none>|first two words``."""
+    ``phrase|next word`` for the longest known phrase, else ``<none>|first two words``.
+    ``stems`` is ``phrase_stems(known)``."""
     key = best_key = ""
     best = 0
     for k, word in enumerate(words[:MAX_PHRASE_WORDS], 1):
         key = f"{key} {word}" if key else word
         if key in known:
             best, best_key = k, key
+        if key and key not in stems:  # every longer key is this one, a space and more words
+            break
     if not best:
         return "<none>|" + " ".join(words[:2]), 0
     return f"{best_key}|{words[best] if best < len(words) else '<end>'}", best
@@ -43,6 +54,11 @@ class PhraseLexicon:
 
     known: frozenset[str] = field(default_factory=frozenset)
     trusted: frozenset[str] = field(default_factory=frozenset)
+    #: ``phrase_stems(known)``: where the search for a longer known phrase can stop
+    stems: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stems", phrase_stems(self.known))
 
     @classmethod
     def learn(cls, texts: Sequence[str], phrases: Sequence[Any], use: Sequence[bool],
@@ -50,6 +66,7 @@ class PhraseLexicon:
         """Learn from training clauses; ``use`` marks the rows that teach phrases."""
         known = frozenset(" ".join(span_words(p)) for p, ok in zip(phrases, use, strict=True)
                           if ok and isinstance(p, str) and p)
+        stems = phrase_stems(known)
         hits: Counter[str] = Counter()
         right: Counter[str] = Counter()
         for text, phrase, ok in zip(texts, phrases, use, strict=True):
@@ -57,7 +74,7 @@ class PhraseLexicon:
                 continue
             _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
             gold = phrase_length(text, phrase if isinstance(phrase, str) else None, spans)
-            key, k = _opening_key([s[2] for s in spans], known)
+            key, k = _opening_key([s[2] for s in spans], known, stems)
             hits[key] += 1
             right[key] += int(gold == k)
         trusted = frozenset(key for key, n in hits.items()
@@ -71,12 +88,12 @@ class PhraseLexicon:
         found = opening_word_tokens(text, MAX_PHRASE_WORDS + 1)
         if found is None:
             _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
-            key, k = _opening_key([s[2] for s in spans], self.known)
+            key, k = _opening_key([s[2] for s in spans], self.known, self.stems)
             if key not in self.trusted or (not k and parse_numbering(text).kind):
                 return False, None
             return True, ((spans[0][0], spans[k - 1][1]) if k else None)
         pos, kept, words = found
-        key, k = _opening_key(words, self.known)
+        key, k = _opening_key(words, self.known, self.stems)
         if key not in self.trusted:
             return False, None
         if not k:

@@ -61,3 +61,30 @@ def test_state_round_trips_and_an_old_state_gives_an_empty_lexicon() -> None:
     assert again == lexicon and len(again) == len(lexicon) > 0
     empty = PhraseLexicon.from_state({"verbs": []})
     assert empty.lookup("Requests the Secretary-General;") == (False, None)
+
+
+def test_the_key_search_stops_only_where_no_longer_phrase_is_known() -> None:
+    """An opening's key is the longest known phrase whatever words follow it: stopping once
+    the words read so far begin no known phrase loses none (empty words included)."""
+    from itertools import product
+
+    from pipelines.models.phrase_lexicon import _opening_key, phrase_stems
+
+    known = frozenset({"calls", "calls upon", "calls upon all states", "takes note of",
+                       "also", "also takes note", " urges", "urges", "a  b"})
+    stems = phrase_stems(known)
+    assert stems == {"calls", "calls upon", "calls upon all", "takes", "takes note", "also",
+                     "also takes", "", "a", "a "}
+    vocabulary = ["calls", "upon", "all", "states", "takes", "note", "of", "also", "urges", "",
+                  "a", "b"]
+    for words in product(vocabulary, repeat=4):
+        # the reference: every prefix tried
+        key = best_key = ""
+        best = 0
+        for k, word in enumerate(words, 1):
+            key = f"{key} {word}" if key else word
+            if key in known:
+                best, best_key = k, key
+        expected = ((f"{best_key}|{words[best] if best < len(words) else '<end>'}", best) if best
+                    else ("<none>|" + " ".join(words[:2]), 0))
+        assert _opening_key(list(words), known, stems) == expected, words
