@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from pipelines.data.order import document_slices
 from pipelines.features.opening import Features, opening_features, opening_kind
 
-_NEIGHBOUR_KEYS = ("w1", "form", "end", "num")
-_PREV_NAMES = tuple((k, "prev_" + k) for k in _NEIGHBOUR_KEYS)
-_NEXT_NAMES = tuple((k, "next_" + k) for k in _NEIGHBOUR_KEYS)
 #: keys ``document_features`` adds for context (everything else is the clause's own opening)
 _CONTEXT_KEYS = frozenset({"relpos", "pos", "from_end", "kind"})
 _CONTEXT_PREFIXES = ("prev_", "next_", "anc_", "seen_")
@@ -33,16 +31,15 @@ def _pos_bin(i: int) -> str:
 
 
 _POS_BINS = tuple(_pos_bin(i) for i in range(21))
-_UPPER_BYTES = bytes(range(ord("A"), ord("Z") + 1))
-_LOWER_BYTES = bytes(range(ord("a"), ord("z") + 1))
 
 
 def _doc_upper(texts: Sequence[str]) -> bool:
     """True when the document is written mostly in capitals (old telegraphic/OCR text)."""
-    # the first 160 characters of every clause, counted together (the same sums)
-    head = "".join([t[:160] for t in texts]).encode("utf-8", "ignore")
-    upper = len(head) - len(head.translate(None, _UPPER_BYTES))
-    lower = len(head) - len(head.translate(None, _LOWER_BYTES))
+    # the first 160 characters of every clause, counted together (the same sums); a byte of
+    # UTF-8 is an ASCII letter only where the character is one
+    head = np.frombuffer("".join([t[:160] for t in texts]).encode("utf-8", "ignore"), np.uint8)
+    upper = int(np.count_nonzero(head - np.uint8(ord("A")) < 26))  # uint8 wraps below "A"
+    lower = int(np.count_nonzero(head - np.uint8(ord("a")) < 26))
     return upper > 3 * lower and upper > 20
 
 
@@ -97,17 +94,22 @@ def _doc_features(texts: Sequence[str], verbs: frozenset[str] | None,
         g["pos"] = _POS_BINS[i] if i < 21 else "21+"
         g["from_end"] = _POS_BINS[n - 1 - i] if n - 1 - i < 21 else "21+"
         g["kind"] = kind = kinds[i]
+        # the neighbours' w1, form, end and num, written out (a loop costs more than these)
         if i > 0:
-            for key, name in _PREV_NAMES:
-                g[name] = prev[key]
+            g["prev_w1"] = prev["w1"]
+            g["prev_form"] = prev["form"]
+            g["prev_end"] = prev["end"]
+            g["prev_num"] = prev["num"]
             g["prev_kind"] = kinds[i - 1]
             g["prev_end_form"] = f"{prev['end']}|{f['form']}"
         else:
             g["prev_kind"] = "<start>"
         if i + 1 < n:
             q = own[i + 1]
-            for key, name in _NEXT_NAMES:
-                g[name] = q[key]
+            g["next_w1"] = q["w1"]
+            g["next_form"] = q["form"]
+            g["next_end"] = q["end"]
+            g["next_num"] = q["num"]
             g["next_kind"] = kinds[i + 1]
         else:
             g["next_kind"] = "<end>"

@@ -98,6 +98,21 @@ def test_all_caps_document_neutralises_casing() -> None:
     assert {f["shape"] for f in feats} == {"caps_doc"}
 
 
+@pytest.mark.parametrize(("texts", "caps"), [
+    (["A" * 22 + "b" * 7], True),  # more than three capitals to a small letter, and over 20
+    (["A" * 21 + "b" * 7], False),
+    (["A" * 20], False),
+    (["AB" * 6, "CD" * 6], True),  # counted over the document's clauses together
+    (["É" * 40 + "ДОКУМЕНТ" * 5 + "e"], False),  # only the ASCII letters count
+    (["A" * 160 + "b" * 100], True),  # the first 160 characters of each clause
+    (["“RECALLING” THE RÉSOLUTION 12,", "ALSO NOTING ÀLL ÇA,"], True),
+])
+def test_an_all_caps_document_is_told_by_its_ascii_letters(texts: list[str], caps: bool) -> None:
+    doc = pd.DataFrame({"doc_id": ["d"] * len(texts), "para_id": range(len(texts)),
+                        "text": texts})
+    assert all((f["shape"] == "caps_doc") is caps for f in document_features(doc)), texts
+
+
 def test_opening_features_speed() -> None:
     """≥ 20k clauses/s for opening features (pure Python, compiled regexes)."""
     texts = ["12. Also requests the Secretary-General to report on the implementation;",
