@@ -87,6 +87,8 @@ def _modal_subject(text: str, end: int, phrase: str) -> bool:
     """A Russian, Chinese or Arabic opening that is no phrase: an impersonal start ("Желательно",
     "ينبغي") or, when the phrase map knows no verb in it, the subject of a modal that follows
     ("Учителя должны …", "学校应当 …")."""
+    if phrase.isascii():  # none of the three scripts (an O(1) test)
+        return False
     language = next((code for code, script in _SCRIPTS if script.search(phrase, 0, 8)), None)
     if language is None:
         return False

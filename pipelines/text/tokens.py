@@ -56,8 +56,9 @@ def first_words(text: str, n: int) -> list[str]:
     Chinese is written without spaces: a run of ideographs counts as two-character words
     ("请秘书长" → "请秘", "书长"), about the length of a Chinese word."""
     # the first n matches of the window, without matching the rest of it (findall's [:n])
-    pattern = _ASCII_WORD_RE if text.isascii() else _WORD_RE
-    words = [m.group() for m in islice(pattern.finditer(text, 0, 40 + 16 * n), n)]
+    if text.isascii():  # an O(1) test
+        return [m.group().lower() for m in islice(_ASCII_WORD_RE.finditer(text, 0, 40 + 16 * n), n)]
+    words = [m.group() for m in islice(_WORD_RE.finditer(text, 0, 40 + 16 * n), n)]
     if words and CJK_RE.match(words[0]):
         split: list[str] = []
         for w in words:
@@ -85,7 +86,8 @@ def opening_spans(text: str, n: int = 12) -> tuple[int, list[Span]]:
     offset = clause_start(text)
     spans: list[Span] = []
     append = spans.append
-    tokens = _CJK_SPAN_RE if CJK_RE.search(text, offset, offset + 2 * n + 8) else _SPAN_RE
+    chinese = not text.isascii() and CJK_RE.search(text, offset, offset + 2 * n + 8) is not None
+    tokens = _CJK_SPAN_RE if chinese else _SPAN_RE
     for m in tokens.finditer(text, offset):
         tok = m.group()
         core = tok.rstrip(_TRAIL)
@@ -111,7 +113,8 @@ def opening_word_tokens(text: str, n: int = 12,
     only when it hits; ``text.find(token)`` gives them). None when punctuation-only tokens
     leave fewer than ``n`` words in the first ``n + 1`` tokens: use ``opening_spans`` then."""
     offset = clause_start(text)
-    if CJK_RE.search(text, offset, offset + 2 * n + 8):  # Chinese: tokens are characters
+    # Chinese (never ASCII, an O(1) test): tokens are characters
+    if not text.isascii() and CJK_RE.search(text, offset, offset + 2 * n + 8):
         return None
     tokens = text[offset:].split(None, n)
     kept: list[tuple[str, str]] = []
