@@ -2,13 +2,12 @@
 
 Annotation spends most of its time in the two models, one batch of whole documents at a
 time, and no batch depends on another. With ``jobs`` > 1, :func:`in_order` hands the batches
-to ``jobs`` worker processes forked from this one once the models are loaded and have
-annotated the first batch here (so the workers share the models' memory, warm, and load
-nothing), while this process reads the input ahead and receives each batch's result in input
-order. So everything the caller does with a result (append it to the output, checkpoint,
-report progress) happens as with one process: the output bytes, the resume state and the
-errors do not depend on ``jobs``. At most ``2 × jobs`` batches are in flight, so memory stays
-flat in the input's size.
+to ``jobs`` worker processes forked from this one once the models are loaded and have warmed
+up here (so the workers share the models' memory, warm, and load nothing), while this process
+reads the input ahead and receives each batch's result in input order. So everything the
+caller does with a result (append it to the output, checkpoint, report progress) happens as
+with one process: the output bytes, the resume state and the errors do not depend on ``jobs``.
+At most ``2 × jobs`` batches are in flight, so memory stays flat in the input's size.
 
 Workers are forked, so the pool is used only where ``fork`` exists (Linux, macOS) and from a
 process with no other thread running (a fork with threads alive can deadlock the child); an
@@ -95,9 +94,15 @@ def _call(batch: Any) -> Any:
     return _work(batch)
 
 
-def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int) -> Iterator[tuple[B, R]]:
+def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int,
+             warm_up: Callable[[B], object] | None = None) -> Iterator[tuple[B, R]]:
     """``(batch, work(batch))`` for every batch, in order, computed by ``jobs`` processes.
 
+    ``warm_up`` runs here on the first batch before the workers fork (default: that batch's
+    own work, here), so that whatever the work loads on first use (the language detector's
+    model, lookup tables built lazily) is in memory once, shared by every worker, instead of
+    loaded again by each; a warm-up on a small part of the batch keeps the workers' start
+    early.
     An error reading ``batches`` is raised after the results of the batches read before it,
     as it would be one batch at a time; an error in ``work`` is raised (the same exception)
     when its batch's turn comes.
@@ -119,11 +124,12 @@ def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int) -> Iterato
         for batch in source:
             yield batch, work(batch)
         return
-    # the first batch here: what the work loads on first use (the language detector's model,
-    # lookup tables built lazily) is then in memory before the fork, shared by every worker
-    # instead of loaded again by each
-    yield head[0], work(head[0])
-    yield from _pooled(head[1:], source, work, jobs)
+    if warm_up is None:
+        yield head[0], work(head[0])
+        head = head[1:]
+    else:
+        warm_up(head[0])
+    yield from _pooled(head, source, work, jobs)
 
 
 def _take(source: Iterator[B], n: int) -> tuple[list[B], Exception | None]:
@@ -155,16 +161,13 @@ def _pooled(head: list[B], source: Iterator[B], work: Callable[[B], R],
                 more = bool(got) and error is None
                 pending.extend((b, pool.submit(_call, b)) for b in got)
             batch, future = pending.popleft()
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                raise UnclauseError(
-                    "a worker process of annotate died (out of memory, or killed)",
-                    "rerun with --resume to continue, with fewer --jobs or a smaller "
-                    "--batch-size") from None
-            yield batch, result
+            yield batch, future.result()
         if error is not None:
             raise error
+    except BrokenProcessPool:  # from a result, or from a submit once the pool knows
+        raise UnclauseError("a worker process of annotate died (out of memory, or killed)",
+                            "rerun with --resume to continue, with fewer --jobs or a smaller "
+                            "--batch-size") from None
     finally:
         _work = None
         pool.shutdown(wait=True, cancel_futures=True)

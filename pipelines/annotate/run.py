@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -304,11 +305,16 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
     def work(batch: list[Unit]) -> BatchOutput:
         return annotated_batch(batch, models, review_threshold, keep_proba, lang)
 
+    def warm_up(batch: list[Unit]) -> None:
+        """The first document annotated and thrown away: the models' lazily loaded parts are
+        then shared by the worker processes, which can start at once."""
+        work(list(takewhile(lambda unit: unit.doc_id == batch[0].doc_id, batch)))
+
     with partial.open("ab") as fh, _young_collections_every(YOUNG_GC_THRESHOLD):
         if fresh:
             state.save(state_path)
         try:
-            for batch, done in in_order(iter_batches(stream, batch_size), work, jobs):
+            for batch, done in in_order(iter_batches(stream, batch_size), work, jobs, warm_up):
                 if done.other_languages and isinstance(models, ModelRouter):
                     # loaded here too when a worker used them: their identity and label
                     state.check_late_models(models.use_other(), partial)
