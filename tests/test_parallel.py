@@ -26,6 +26,15 @@ def test_results_come_back_in_input_order_from_other_processes() -> None:
     assert pids[0] == os.getpid() and os.getpid() not in pids[1:] and 1 <= len(set(pids[1:])) <= 3
 
 
+def test_a_warm_up_runs_here_first_and_every_batch_goes_to_the_workers() -> None:
+    warmed: list[tuple[int, int]] = []
+    got = list(in_order(range(6), _worker_pid, jobs=2,
+                        warm_up=lambda batch: warmed.append((batch, os.getpid()))))
+    assert warmed == [(0, os.getpid())]
+    assert [r for _, (r, _) in got] == [b * b for b in range(6)]
+    assert os.getpid() not in {pid for _, (_, pid) in got}
+
+
 def test_one_job_or_one_batch_stays_in_this_process() -> None:
     for batches, jobs in ((range(5), 1), (range(1), 4)):
         got = list(in_order(batches, _worker_pid, jobs=jobs))
