@@ -80,9 +80,10 @@ def load_models(type_uri: str = DEFAULT_TYPE_MODEL,
 def model_frame(units: list[Unit]) -> pd.DataFrame:
     """The pyfunc input for a batch: ``doc_id`` (str), ``para_id`` (int64), ``text`` (str).
 
-    Texts stay Python strings (object dtype): the models read them as such, and a round trip
-    through pandas' Arrow-backed string dtype costs more than a model's own features."""
-    return pd.DataFrame({"doc_id": [u.doc_id for u in units],
+    Texts and document ids stay Python strings (object dtype): the models read them as such,
+    and a round trip through pandas' Arrow-backed string dtype costs more than a model's own
+    features."""
+    return pd.DataFrame({"doc_id": pd.Series([u.doc_id for u in units], dtype=object),
                          "para_id": pd.Series([u.para_id for u in units], dtype="int64"),
                          "text": pd.Series([u.record["text"] for u in units], dtype=object)})
 

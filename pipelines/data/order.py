@@ -56,10 +56,16 @@ def _in_order(doc_ids: list[Any], para_ids: list[Any]) -> bool:
 def complete_ids(clauses: pd.DataFrame) -> pd.DataFrame:
     """Fill in place what a clause table may leave out: a missing ``doc_id`` makes one document
     (``"doc"``), a missing ``para_id`` is the row order inside each document; ``doc_id`` becomes
-    a string. Returns ``clauses``."""
+    a string. Returns ``clauses``.
+
+    An object column of Python strings (annotate's batches) stays as it is: pandas' own string
+    dtype is Arrow-backed, and every ``tolist`` of it (a model reads ``doc_id`` several times
+    a batch) would build the Python strings again."""
     if "doc_id" not in clauses.columns:
         clauses["doc_id"] = "doc"
-    clauses["doc_id"] = clauses["doc_id"].astype(str)
+    ids = clauses["doc_id"]
+    if ids.dtype != object or not all(d.__class__ is str for d in ids.tolist()):
+        clauses["doc_id"] = ids.astype(str)
     if "para_id" not in clauses.columns:
         clauses["para_id"] = clauses.groupby("doc_id", sort=False).cumcount()
     return clauses

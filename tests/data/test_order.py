@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.data.order import document_order, document_positions, document_slices
+from pipelines.data.order import complete_ids, document_order, document_positions, document_slices
 
 
 def test_document_positions_groups_and_sorts() -> None:
@@ -42,3 +42,15 @@ def test_rows_already_in_order_take_the_one_pass_path_with_the_same_answer() -> 
     for docs, paras, expected in cases:
         frame = pd.DataFrame({"doc_id": docs, "para_id": paras})
         assert document_positions(frame) == expected, (docs, paras)
+
+
+def test_complete_ids_makes_doc_ids_strings_and_keeps_python_strings() -> None:
+    mixed = complete_ids(pd.DataFrame({"doc_id": pd.Series(["a", 7], dtype=object),
+                                       "text": ["x", "y"]}))
+    assert mixed["doc_id"].tolist() == ["a", "7"]
+    assert mixed["para_id"].tolist() == [0, 0]
+    # a batch's column of Python strings is kept as it is, not turned into Arrow strings
+    ids = pd.Series(["a", "a", "b"], dtype=object)
+    kept = complete_ids(pd.DataFrame({"doc_id": ids, "text": ["x", "y", "z"]}))
+    assert kept["doc_id"].dtype == object and kept["doc_id"].tolist() == ["a", "a", "b"]
+    assert kept["para_id"].tolist() == [0, 1, 0]
