@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.annotate.merge import OUTPUT_FIELDS, load_models
+from pipelines.annotate.merge import OUTPUT_FIELDS, load_models, rounded_scores
 from pipelines.annotate.parallel import fork_problem
 from pipelines.annotate.run import annotate
 from pipelines.annotate.select import select_for_review, uncertainty
@@ -392,3 +393,15 @@ def test_select_writes_only_the_chosen_clauses(champion_store: str, tmp_path: Pa
     exported = json.loads(tasks.read_text(encoding="utf-8"))
     assert [t["data"]["text"] for t in exported] == [r["text"] for r in rows]
     assert [t["data"]["priority"] for t in exported] == [1, 2, 3, 4, 5]
+
+
+def test_rounded_scores_are_pythons_round_bit_for_bit() -> None:
+    rng = np.random.default_rng(7)
+    halves = (np.arange(0, 200_001, dtype=np.float64) + 0.5) / 1e6  # nearest to a tie
+    values = np.concatenate([
+        rng.random(100_000), halves, np.nextafter(halves, 2), np.nextafter(halves, -1), -halves,
+        rng.random(1000) * 1e12,
+        [0.0, -0.0, 1.0, 0.0078125, 2.5e-6, 5e-324, 1e300, np.inf, -np.inf, np.nan]])
+    got = rounded_scores(values)
+    want = [round(float(v), 6) for v in values]
+    assert np.array_equal(np.array(got).view(np.int64), np.array(want).view(np.int64))

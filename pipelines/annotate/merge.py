@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipelines.annotate.options import DEFAULT_PHRASE_MODEL, DEFAULT_TYPE_MODEL
@@ -111,6 +112,30 @@ def checked_span(text: str, phrase: Any, start: Any, end: Any) -> tuple[str | No
     return phrase, [found, found + len(phrase)]
 
 
+#: output scores keep this many decimals
+SCORE_DIGITS = 6
+#: the exact method below needs the scaled value to be known to well under this distance from
+#: a half: true for |score| <= 1000 (the product's error is then at most 2**-23)
+_TIE_MARGIN = 1e-6
+
+
+def rounded_scores(values: Any) -> list[float]:
+    """``[round(float(v), 6) for v in values]``, bit for bit, at a fraction of its cost.
+
+    ``round`` rounds the exact decimal value (half to even) through a decimal string. With
+    ``k = rint(v * 1e6)``, ``k / 1e6`` is the same float (a correctly rounded division of two
+    exact floats) whenever ``k`` is the right integer, that is unless ``v * 1e6`` is within
+    rounding error of a half: those values (and large or non-finite ones) take ``round``."""
+    x = np.asarray(values, dtype=np.float64)
+    scaled = x * 10.0 ** SCORE_DIGITS
+    out = (np.rint(scaled) / 10.0 ** SCORE_DIGITS).tolist()
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, not safe
+        safe = (np.abs(x) <= 1000) & (np.abs(scaled - np.floor(scaled) - 0.5) > _TIE_MARGIN)
+    for i in np.flatnonzero(~safe).tolist():
+        out[i] = round(float(x[i]), SCORE_DIGITS)
+    return out
+
+
 def _clean(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -130,18 +155,16 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
         raise UnclauseError(f"a model returned {len(type_pred)}/{len(phrase_pred)} rows for "
                             f"{len(records)} clauses", "the model is broken; retrain it")
     # column by column (``tolist`` keeps Python scalars), only the columns a row takes
-    types = type_pred["type"].tolist()
-    scores = type_pred["type_score"].tolist()
-    phrases = phrase_pred["action_phrase"].tolist()
-    starts = phrase_pred["action_start"].tolist()
-    ends = phrase_pred["action_end"].tolist()
-    lemmas = phrase_pred["action_lemma"].tolist()
-    proba = ([type_pred[f"proba_{t}"].tolist() for t in CLAUSE_TYPES if f"proba_{t}" in type_pred]
-             if keep_proba else [])
+    columns = zip(records, type_pred["type"].tolist(), rounded_scores(type_pred["type_score"]),
+                  phrase_pred["action_phrase"].tolist(), phrase_pred["action_start"].tolist(),
+                  phrase_pred["action_end"].tolist(), phrase_pred["action_lemma"].tolist(),
+                  strict=True)
+    proba = ([rounded_scores(type_pred[f"proba_{t}"]) for t in CLAUSE_TYPES
+              if f"proba_{t}" in type_pred] if keep_proba else [])
     codes: dict[str, str | None] = {}  # language → its code, once per distinct value
     output_keys = frozenset(OUTPUT_FIELDS)
     rows = []
-    for i, record in enumerate(records):
+    for i, (record, label, score, found, start, end, lemma) in enumerate(columns):
         if output_keys.isdisjoint(record):  # the usual case: no input field to rename
             row = record
         else:
@@ -149,17 +172,20 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
             for key in OUTPUT_FIELDS:
                 if key in row:
                     row[f"input_{key}"] = row.pop(key)
-        score = round(float(scores[i]), 6)
-        phrase, span = (None, None) if phrases[i] is None else checked_span(
-            record["text"], phrases[i], starts[i], ends[i])
-        row = {**row, "type": str(types[i]), "type_score": score, "action_phrase": phrase,
-               "action_lemma": _clean(lemmas[i]) if phrase else None, "action_span": span,
-               "review": score < review_threshold}
-        if languages is not None:
+        phrase, span = None, None
+        if found is not None:
+            text = record["text"]
+            if (found.__class__ is str and start.__class__ is int and end.__class__ is int
+                    and 0 <= start < end <= len(text) and text[start:end] == found):
+                phrase, span = found, [start, end]  # the usual phrase: as checked_span keeps it
+            else:
+                phrase, span = checked_span(text, found, start, end)
+        lemma = _clean(lemma) if phrase else None
+        if languages is None:
+            row = {**row, "type": str(label), "type_score": score, "action_phrase": phrase,
+                   "action_lemma": lemma, "action_span": span, "review": score < review_threshold}
+        else:
             language = languages[i]
-            if "language" in row and row["language"] != language:
-                row["input_language"] = row["language"]
-            row["language"] = language
             if phrase and isinstance(language, str):
                 code = codes.get(language, "")
                 if code == "":
@@ -167,8 +193,14 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
                 if code not in (None, "en"):
                     # the models lemmatize in English; a translated phrase takes the English
                     # verb from the cross-lingual map (None when the map does not know it)
-                    row["action_lemma"] = phrase_lemma(phrase, code)
+                    lemma = phrase_lemma(phrase, code)
+            given = row.get("language", language)  # an input value keeps its place in the row
+            row = {**row, "type": str(label), "type_score": score, "action_phrase": phrase,
+                   "action_lemma": lemma, "action_span": span, "review": score < review_threshold,
+                   "language": language}
+            if "language" in record and given != language:
+                row["input_language"] = given
         if keep_proba:
-            row[SELECT_KEY] = [round(float(column[i]), 6) for column in proba]
+            row[SELECT_KEY] = [column[i] for column in proba]
         rows.append(row)
     return rows
