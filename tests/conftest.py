@@ -7,10 +7,11 @@ no test module imports another test module: what several need lives here.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,41 @@ def communique(tmp_path: Path) -> Path:
     doc = tmp_path / "water_forum_communique.txt"
     doc.write_text(COMMUNIQUE, encoding="utf-8")
     return doc
+
+
+def _reply(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        conn.send((True, fn(*args)))
+    except BaseException as exc:  # noqa: BLE001  # re-raised in the test's own process
+        conn.send((False, exc))
+    finally:
+        conn.close()
+
+
+@pytest.fixture()
+def single_threaded() -> Callable[..., Any]:
+    """``run(fn, *args)``: ``fn(*args)`` in a process forked from this one, with no other thread,
+    its result returned and its exception (a failed assert too) raised here.
+
+    annotate forks its worker processes only from a process with no other thread running;
+    pytest's process may hold threads that earlier tests left (MLflow's, servers'), and a test
+    of the workers must not depend on the order tests run in."""
+
+    def run(fn: Callable[..., Any], *args: Any) -> Any:
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_reply, args=(send, fn, args))
+        child.start()
+        send.close()
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            raise AssertionError(f"the forked test process died (exit code "
+                                 f"{child.join() or child.exitcode})") from None
+        finally:
+            child.join()
+        if not ok:
+            raise value
+        return value
+
+    return run

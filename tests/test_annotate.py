@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -279,12 +280,17 @@ def test_interrupted_run_resumes_to_identical_output(champion_store: str, tmp_pa
     assert not partial.exists() and not state_path.exists()
 
 
-def test_worker_processes_change_nothing_in_output_errors_or_resume(champion_store: str,
-                                                                   tmp_path: Path) -> None:
+def test_worker_processes_change_nothing_in_output_errors_or_resume(
+        champion_store: str, tmp_path: Path, single_threaded: Callable[..., Any]) -> None:
     """--jobs 2: the same bytes as one process, a bad line stops after the batches before it
     (kept for --resume), and a run interrupted and resumed in workers ends identical."""
     inp = tmp_path / "in.jsonl"
     write_clauses(inp, n_docs=20)
+    single_threaded(_worker_runs, inp, tmp_path)
+
+
+def _worker_runs(inp: Path, tmp_path: Path) -> None:
+    """The checks of the test above, in a process that can fork workers."""
     opts: dict[str, Any] = {"batch_size": 30}
     assert fork_problem() is None  # so the workers really run (and not this process alone)
     one = annotate(inp, tmp_path / "one.jsonl", jobs=1, **opts)

@@ -8,7 +8,7 @@ import json
 import logging
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from synthetic import SMALL_VOCABULARY, make_clause_table
 
+from pipelines.annotate.parallel import fork_problem
 from pipelines.annotate.routing import ModelRouter
 from pipelines.annotate.run import annotate
 
@@ -143,8 +144,14 @@ def test_each_language_gets_its_model(routed_store: str, tmp_path: Path) -> None
     assert [r["action_phrase"] for r in english_model] != [g["action_phrase"] for g in gold]
 
 
-def test_worker_processes_route_as_one_process_does(routed_store: str, tmp_path: Path) -> None:
+def test_worker_processes_route_as_one_process_does(routed_store: str, tmp_path: Path,
+                                                    single_threaded: Callable[..., Any]) -> None:
     """With --jobs 2 a worker loads the multilingual models; this process still names them."""
+    single_threaded(_routed_in_workers, tmp_path)
+
+
+def _routed_in_workers(tmp_path: Path) -> None:
+    assert fork_problem() is None  # so the workers really run (and not this process alone)
     mixed = _write(tmp_path / "mixed.jsonl", [ENGLISH, FR, ZH, ENGLISH])
     one = annotate(mixed, tmp_path / "one.jsonl", batch_size=len(ENGLISH), jobs=1)
     two = annotate(mixed, tmp_path / "two.jsonl", batch_size=len(ENGLISH), jobs=2)

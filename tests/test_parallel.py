@@ -1,44 +1,60 @@
 """Batches in forked worker processes (``pipelines.annotate.parallel``): results in input order,
-errors where a single process would raise them, never a hang."""
+errors where a single process would raise them, never a hang.
+
+Every test that expects workers runs in a process with no other thread (``single_threaded``):
+from pytest's own process, which earlier tests may leave threads in, nothing would fork."""
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
 from pipelines.annotate.parallel import fork_problem, in_order, resolved_jobs
 from pipelines.errors import InputError, UnclauseError
 
+Run = Callable[..., Any]
+
 
 def _worker_pid(batch: int) -> tuple[int, int]:
     return batch * batch, os.getpid()
 
 
-def test_results_come_back_in_input_order_from_other_processes() -> None:
-    got = list(in_order(range(40), _worker_pid, jobs=3))
+def _ordered(n: int, jobs: int) -> tuple[int, list[tuple[int, tuple[int, int]]]]:
+    return os.getpid(), list(in_order(range(n), _worker_pid, jobs=jobs))
+
+
+def test_results_come_back_in_input_order_from_other_processes(single_threaded: Run) -> None:
+    here, got = single_threaded(_ordered, 40, 3)
     assert [b for b, _ in got] == list(range(40))
     assert [r for _, (r, _) in got] == [b * b for b in range(40)]
     # the first batch here (what it loads lazily is then shared by the workers), the rest there
     pids = [pid for _, (_, pid) in got]
-    assert pids[0] == os.getpid() and os.getpid() not in pids[1:] and 1 <= len(set(pids[1:])) <= 3
+    assert pids[0] == here and here not in pids[1:] and 1 <= len(set(pids[1:])) <= 3
 
 
-def test_a_warm_up_runs_here_first_and_every_batch_goes_to_the_workers() -> None:
+def _warmed_up() -> tuple[int, list[tuple[int, int]], list[tuple[int, tuple[int, int]]]]:
     warmed: list[tuple[int, int]] = []
     got = list(in_order(range(6), _worker_pid, jobs=2,
                         warm_up=lambda batch: warmed.append((batch, os.getpid()))))
-    assert warmed == [(0, os.getpid())]
+    return os.getpid(), warmed, got
+
+
+def test_a_warm_up_runs_here_first_and_every_batch_goes_to_the_workers(
+        single_threaded: Run) -> None:
+    here, warmed, got = single_threaded(_warmed_up)
+    assert warmed == [(0, here)]
     assert [r for _, (r, _) in got] == [b * b for b in range(6)]
-    assert os.getpid() not in {pid for _, (_, pid) in got}
+    assert here not in {pid for _, (_, pid) in got}
 
 
-def test_one_job_or_one_batch_stays_in_this_process() -> None:
-    for batches, jobs in ((range(5), 1), (range(1), 4)):
-        got = list(in_order(batches, _worker_pid, jobs=jobs))
-        assert {pid for _, (_, pid) in got} == {os.getpid()}
+def test_one_job_or_one_batch_stays_in_this_process(single_threaded: Run) -> None:
+    for n, jobs in ((5, 1), (1, 4)):
+        here, got = single_threaded(_ordered, n, jobs)
+        assert {pid for _, (_, pid) in got} == {here}
 
 
 def test_a_running_thread_keeps_the_work_here() -> None:
@@ -61,13 +77,21 @@ def _fails_on_five(batch: int) -> int:
     return batch
 
 
-def test_an_error_in_a_worker_is_raised_in_its_turn() -> None:
+def _until_error(batches: Any, work: Callable[[int], Any]) -> tuple[list[int], Exception | None]:
     seen: list[int] = []
-    with pytest.raises(InputError, match="line 5 is not JSON") as caught:
-        for _batch, result in in_order(range(12), _fails_on_five, jobs=2):
-            seen.append(result)
+    try:
+        for batch, _result in in_order(batches, work, jobs=2):
+            seen.append(batch)
+    except Exception as exc:  # noqa: BLE001  # returned to the test's process, checked there
+        return seen, exc
+    return seen, None
+
+
+def test_an_error_in_a_worker_is_raised_in_its_turn(single_threaded: Run) -> None:
+    seen, error = single_threaded(_until_error, range(12), _fails_on_five)
     assert seen == [0, 1, 2, 3, 4]  # every batch before it was handed over first
-    assert caught.value.hint == "fix it" and caught.value.source == "clauses.jsonl"
+    assert isinstance(error, InputError) and error.hint == "fix it"
+    assert error.source == "clauses.jsonl" and "line 5 is not JSON" in str(error)
 
 
 def _reader(n: int) -> Iterator[int]:
@@ -76,12 +100,11 @@ def _reader(n: int) -> Iterator[int]:
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 9])
-def test_a_reading_error_comes_after_the_batches_read_before_it(n: int) -> None:
-    seen: list[int] = []
-    with pytest.raises(InputError, match=f"line {n + 1} is not JSON"):
-        for batch, _result in in_order(_reader(n), _worker_pid, jobs=2):
-            seen.append(batch)
+def test_a_reading_error_comes_after_the_batches_read_before_it(single_threaded: Run,
+                                                                 n: int) -> None:
+    seen, error = single_threaded(_until_error, _reader(n), _worker_pid)
     assert seen == list(range(n))
+    assert isinstance(error, InputError) and f"line {n + 1} is not JSON" in str(error)
 
 
 def _dies_on_three(batch: int) -> int:
@@ -90,10 +113,11 @@ def _dies_on_three(batch: int) -> int:
     return batch
 
 
-def test_a_dead_worker_is_one_clear_error() -> None:
-    with pytest.raises(UnclauseError, match="worker process of annotate died") as caught:
-        list(in_order(range(10), _dies_on_three, jobs=2))
-    assert "--resume" in (caught.value.hint or "")
+def test_a_dead_worker_is_one_clear_error(single_threaded: Run) -> None:
+    seen, error = single_threaded(_until_error, range(10), _dies_on_three)
+    assert seen == [0, 1, 2]  # the first batch ran here, where it did not die
+    assert isinstance(error, UnclauseError) and "worker process of annotate died" in str(error)
+    assert "--resume" in (error.hint or "")
 
 
 def test_jobs_zero_means_one_per_cpu_and_negative_is_refused() -> None:
