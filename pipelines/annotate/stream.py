@@ -171,7 +171,9 @@ class ClauseStream:
                 if skipped:
                     self.skipped.extend(skipped)
                     skipped.clear()
-                para_id = as_int(record.get("para_id"))
+                para_id = record.get("para_id")
+                if para_id.__class__ is not int:  # the usual para_id is one already
+                    para_id = as_int(para_id)
                 yield Unit(line_no, record, doc_key(record, self.default_doc),
                            -1 if para_id is None else para_id)
         self.skipped.extend(skipped)

@@ -79,6 +79,11 @@ def test_bom_blank_lines_crlf_and_unicode_separators() -> None:
         (b'{"text": "  "}', "line 3: field 'text' is empty"),
         (b'{"text": "x", "para_id": "first"}', "line 3: field 'para_id' must be a whole number"),
         (b'{"text": "x", "doc_id": ["A"]}', "line 3: field 'doc_id' must be a string"),
+        (b'{"text": "x", "doc_id": false}', "line 3: field 'doc_id' must be a string"),
+        (b'{"text": "x", "para_id": true}', "line 3: field 'para_id' must be a whole number, "
+                                            "not True"),
+        (b'{"text": "x", "para_id": 1.5}', "line 3: field 'para_id' must be a whole number, "
+                                           "not 1.5"),
         (b'{"text": "caf\xe9"}', "line 3: not UTF-8 (byte 0xe9 at column 14)"),
     ],
 )
@@ -89,6 +94,14 @@ def test_bad_line_is_an_input_error_naming_the_line(bad_line: bytes, problem: st
     assert err.value.source == "annotated.jsonl"
     assert err.value.problem.startswith(problem), err.value.problem
     assert '"text"' in (err.value.hint or "")
+
+
+def test_ids_given_otherwise_than_as_a_string_and_an_int() -> None:
+    data = _lines({"doc_id": 7, "para_id": "3", "text": "a"}, {"doc_id": 7, "para_id": 4.0, "text": "b"},
+                  {"doc_id": None, "para_id": None, "text": "c"})
+    first, second = jsonl.read(SourceItem("ids.jsonl", data))
+    assert [(c.doc_id, c.para_id) for c in first.clauses] == [("7", 3), ("7", 4)]
+    assert [(c.doc_id, c.para_id) for c in second.clauses] == [("ids", 0)]
 
 
 def test_empty_jsonl() -> None:
