@@ -4,6 +4,7 @@ and plain-text input, bad lines, missing or unreachable models, resume, and acti
 from __future__ import annotations
 
 import json
+import pickle
 import socket
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from pipelines.annotate.parallel import fork_problem
 from pipelines.annotate.run import annotate
 from pipelines.annotate.select import select_for_review, uncertainty
 from pipelines.annotate.state import partial_paths
-from pipelines.annotate.stream import Unit, iter_batches
+from pipelines.annotate.stream import Unit, UnitBatch, iter_batches
 from pipelines.errors import InputError, TrackingError, UnclauseError
 
 
@@ -236,6 +237,14 @@ def test_batches_keep_documents_whole() -> None:
         for doc in docs - {"c"}:  # only c (9 > 5) may be cut
             assert sum(u.doc_id == doc for u in batch) == sizes[doc]
     assert [[u.doc_id for u in b] for b in batches][:2] == [["a"] * 3, ["b"] * 4]
+
+
+def test_a_batch_pickles_back_to_the_same_units() -> None:
+    units = [Unit(1, {"text": "Recalling", "doc_id": "a"}, "a", 0), Unit(3, {"text": "x"}, "f", 5)]
+    for batch in [*iter_batches(units, 1), *iter_batches(units, 5), UnitBatch()]:
+        again = pickle.loads(pickle.dumps(batch))
+        assert type(again) is UnitBatch and again == batch
+        assert all(type(u) is Unit for u in again)
 
 
 class _Interrupt(Exception):

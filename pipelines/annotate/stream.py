@@ -42,6 +42,26 @@ class Unit(NamedTuple):
     para_id: int
 
 
+class UnitBatch(list[Unit]):
+    """A batch of units (a list) that pickles as four columns, not as one named tuple per unit.
+
+    A batch goes to a worker process. Each named tuple pickles through Python calls of its own
+    (``__reduce_ex__``, ``__getnewargs__``): about 1 µs a unit in the reading process, against
+    0.4 for the columns."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        if not self:
+            return UnitBatch, ()
+        line_nos, records, doc_ids, para_ids = map(list, zip(*self, strict=True))
+        return _unit_batch, (line_nos, records, doc_ids, para_ids)
+
+
+def _unit_batch(line_nos: list[int], records: list[dict[str, Any]], doc_ids: list[str],
+                para_ids: list[int]) -> UnitBatch:
+    """A pickled :class:`UnitBatch` back from its columns."""
+    return UnitBatch(map(Unit, line_nos, records, doc_ids, para_ids))
+
+
 def is_jsonl_input(path: Path) -> bool:
     """A file of clause records (streamed), as opposed to documents for the readers."""
     return path.is_file() and path.name.lower().endswith(JSONL_INPUT_SUFFIXES)
@@ -204,32 +224,32 @@ class ClauseStream:
             self.skipped[:] = [(name, reason) for name, reason in report.skipped]
 
 
-def iter_batches(units: Iterable[Unit], batch_size: int) -> Iterator[list[Unit]]:
+def iter_batches(units: Iterable[Unit], batch_size: int) -> Iterator[UnitBatch]:
     """Group units into batches of whole documents of at most ``batch_size`` clauses.
 
     Consecutive units with one ``doc_id`` form a document; a document longer than a batch is
     cut into ``batch_size`` chunks. Batches depend only on the input, so a run resumed after a
     batch boundary forms the same batches as an uninterrupted one.
     """
-    batch: list[Unit] = []
+    batch = UnitBatch()
     doc: list[Unit] = []
     for unit in units:
         if doc and unit.doc_id != doc[-1].doc_id:
             if batch and len(batch) + len(doc) > batch_size:
                 yield batch
-                batch = []
+                batch = UnitBatch()
             batch.extend(doc)
             doc = []
         doc.append(unit)
         if len(doc) >= batch_size:
             if batch:
                 yield batch
-                batch = []
-            yield doc
+                batch = UnitBatch()
+            yield UnitBatch(doc)
             doc = []
     if batch and len(batch) + len(doc) > batch_size:
         yield batch
-        batch = []
+        batch = UnitBatch()
     batch.extend(doc)
     if batch:
         yield batch
