@@ -96,6 +96,9 @@ def checked_span(text: str, phrase: Any, start: Any, end: Any) -> tuple[str | No
     Offsets that do not point at the phrase are repaired from its first occurrence; a phrase
     that is not in the text at all is dropped (and logged), so the invariant always holds.
     """
+    if (phrase.__class__ is str and start.__class__ is int and end.__class__ is int
+            and 0 <= start < end <= len(text) and text[start:end] == phrase):
+        return phrase, [start, end]  # the usual case, first
     if phrase is None or (isinstance(phrase, float) and math.isnan(phrase)) or phrase == "":
         return None, None
     phrase = str(phrase)
@@ -172,33 +175,24 @@ def merge_predictions(records: list[dict[str, Any]], type_pred: pd.DataFrame,
             for key in OUTPUT_FIELDS:
                 if key in row:
                     row[f"input_{key}"] = row.pop(key)
-        phrase, span = None, None
-        if found is not None:
-            text = record["text"]
-            if (found.__class__ is str and start.__class__ is int and end.__class__ is int
-                    and 0 <= start < end <= len(text) and text[start:end] == found):
-                phrase, span = found, [start, end]  # the usual phrase: as checked_span keeps it
-            else:
-                phrase, span = checked_span(text, found, start, end)
+        phrase, span = (None, None) if found is None else checked_span(record["text"], found,
+                                                                       start, end)
         lemma = _clean(lemma) if phrase else None
-        if languages is None:
-            row = {**row, "type": str(label), "type_score": score, "action_phrase": phrase,
-                   "action_lemma": lemma, "action_span": span, "review": score < review_threshold}
-        else:
-            language = languages[i]
-            if phrase and isinstance(language, str):
-                code = codes.get(language, "")
-                if code == "":
-                    code = codes[language] = language_code(language)
-                if code not in (None, "en"):
-                    # the models lemmatize in English; a translated phrase takes the English
-                    # verb from the cross-lingual map (None when the map does not know it)
-                    lemma = phrase_lemma(phrase, code)
+        language = None if languages is None else languages[i]
+        if phrase and isinstance(language, str):
+            code = codes.get(language, "")
+            if code == "":
+                code = codes[language] = language_code(language)
+            if code not in (None, "en"):
+                # the models lemmatize in English; a translated phrase takes the English
+                # verb from the cross-lingual map (None when the map does not know it)
+                lemma = phrase_lemma(phrase, code)
+        row = {**row, "type": str(label), "type_score": score, "action_phrase": phrase,
+               "action_lemma": lemma, "action_span": span, "review": score < review_threshold}
+        if languages is not None:
             given = row.get("language", language)  # an input value keeps its place in the row
-            row = {**row, "type": str(label), "type_score": score, "action_phrase": phrase,
-                   "action_lemma": lemma, "action_span": span, "review": score < review_threshold,
-                   "language": language}
-            if "language" in record and given != language:
+            row["language"] = language
+            if given != language:
                 row["input_language"] = given
         if keep_proba:
             row[SELECT_KEY] = [column[i] for column in proba]
