@@ -100,7 +100,7 @@ def _checked(record: Any, line_no: int) -> dict[str, Any]:
     """``record`` if it is a usable clause record; else ``BadRecord`` naming the line."""
     if record.__class__ is dict:  # the usual record passes in one test; any other, below
         text, doc_id, para_id = record.get("text"), record.get("doc_id"), record.get("para_id")
-        if (text.__class__ is str and len(text) <= MAX_CLAUSE_CHARS and text.strip()
+        if (text.__class__ is str and clause_too_long(text) is None and text.strip()
                 and (doc_id is None or doc_id.__class__ is str)
                 and (para_id is None or para_id.__class__ is int)):
             return record
