@@ -20,7 +20,7 @@ from typing import Any
 
 from pipelines.text.numbering import parse_numbering
 from pipelines.text.phrases import MAX_PHRASE_WORDS, phrase_length
-from pipelines.text.tokens import opening_spans, opening_word_tokens, span_words
+from pipelines.text.tokens import Span, opening_spans, opening_word_tokens, span_words
 
 
 def phrase_stems(known: frozenset[str]) -> frozenset[str]:
@@ -101,19 +101,19 @@ class PhraseLexicon:
             found = opening_word_tokens(text, MAX_PHRASE_WORDS + 1)
             if found is not None:
                 key, k, _ = _opening_key(found[2], self.known, self.stems)
+        spans: list[Span] = []  # the opening's spans, read when the tokens above cannot be
         if found is None:
             _, spans = opening_spans(text, MAX_PHRASE_WORDS + 1)
             key, k, _ = _opening_key([s[2] for s in spans], self.known, self.stems)
-            if key not in self.trusted or (not k and parse_numbering(text).kind):
-                return False, None
-            return True, ((spans[0][0], spans[k - 1][1]) if k else None)
-        pos, kept, _ = found
         if key not in self.trusted:
             return False, None
         if not k:
             # "no phrase" keys come from titles and headings ("Report on the work …"); a numbered
             # item opening the same way ("5. Report on the progress …;") is left to the scorer
             return (False, None) if parse_numbering(text).kind else (True, None)
+        if found is None:
+            return True, (spans[0][0], spans[k - 1][1])
+        pos, kept, _ = found
         start = end = -1
         for j, (tok, core) in enumerate(kept[:k]):  # offsets of the k words, in order
             at = text.find(tok, pos)
