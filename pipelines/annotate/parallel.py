@@ -103,6 +103,7 @@ def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int,
     model, lookup tables built lazily) is in memory once, shared by every worker, instead of
     loaded again by each; a warm-up on a small part of the batch keeps the workers' start
     early.
+
     An error reading ``batches`` is raised after the results of the batches read before it,
     as it would be one batch at a time; an error in ``work`` is raised (the same exception)
     when its batch's turn comes.

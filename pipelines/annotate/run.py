@@ -249,7 +249,8 @@ class BatchOutput:
     types: Counter[str]
     review: int
     phrases: int
-    #: the models for the other languages annotated a row of it (see ``ModelRouter``)
+    #: the models for the other languages have annotated a row in the process that annotated
+    #: this batch, this batch or an earlier one (see ``ModelRouter.used_other``)
     other_languages: bool
 
 
