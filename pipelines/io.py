@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,24 +23,43 @@ def current_umask() -> int:
 
 
 @contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held back for the duration and delivered as it ends, where the platform
+    can block signals: a few steps that must not be cut in two."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+@contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it replaces ``path`` atomically.
 
     The result has the permissions of any new file (``0666`` less the umask), not the private
-    ``0600`` of the temporary file it was.
+    ``0600`` of the temporary file it was. A Ctrl-C never leaves the temporary file behind: it
+    is held back from the file's creation until the cleanup is sure to run, and during the
+    cleanup (a resumable run is interrupted while it checkpoints, say).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path: Path | None = None
     try:
+        with interrupts_held():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            tmp_path = Path(tmp)
         yield tmp_path
         tmp_path.chmod(0o666 & ~current_umask())
         os.replace(tmp_path, path)
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        with interrupts_held():
+            if tmp_path is not None and tmp_path.exists():
+                tmp_path.unlink()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,58 @@
+"""A Ctrl-C while an output is written atomically leaves the old file and no temporary file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.io import atomic_open, interrupts_held
+
+
+def _ctrl_c() -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_a_held_interrupt_arrives_when_the_block_ends() -> None:
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_held():
+            _ctrl_c()
+            done.append("after the signal")
+        done.append("never")
+    assert done == ["after the signal"]
+
+
+def test_ctrl_c_right_after_the_temporary_file_is_made_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The moment a checkpoint was once interrupted in: the file made, the cleanup not yet
+    armed."""
+    made = tempfile.mkstemp
+
+    def mkstemp_then_ctrl_c(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd_name = made(*args, **kwargs)
+        _ctrl_c()
+        return fd_name
+
+    target = tmp_path / "state.json"
+    target.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt), atomic_open(target) as fh:
+        fh.write("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+    assert target.read_text(encoding="utf-8") == "old"
+
+
+def test_ctrl_c_while_writing_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), atomic_open(target) as fh:
+        fh.write("half")
+        _ctrl_c()
+        fh.write(" and the rest")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+    assert target.read_text(encoding="utf-8") == "old"
