@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -24,16 +25,29 @@ def current_umask() -> int:
 
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Ctrl-C (SIGINT) held back for the duration and delivered as it ends, where the platform
-    can block signals: a few steps that must not be cut in two."""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows
+    """Ctrl-C (SIGINT) held back for the duration and delivered as it ends: a few steps that
+    must not be cut in two.
+
+    Python runs signal handlers in the main thread only, so the main thread's handler is
+    swapped for one that notes the signal. (Blocking the signal in this thread would not do:
+    the kernel hands a process's signal to any thread not blocking it, such as a worker pool's,
+    and the main thread would still raise.) Elsewhere no KeyboardInterrupt can arrive: nothing
+    is held.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    noted: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        signal.signal(signal.SIGINT, before)
+        if noted and before is not signal.SIG_IGN:
+            if callable(before):
+                before(signal.SIGINT, None)  # Python's own raises KeyboardInterrupt
+            else:  # the default action, or a handler set outside Python
+                signal.raise_signal(signal.SIGINT)
 
 
 @contextlib.contextmanager

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,36 @@ def test_a_held_interrupt_arrives_when_the_block_ends() -> None:
             done.append("after the signal")
         done.append("never")
     assert done == ["after the signal"]
+
+
+def test_an_interrupt_is_held_while_another_thread_runs() -> None:
+    """The kernel may hand the signal to the other thread (a worker pool's): still held."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    done = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with interrupts_held():
+                for _ in range(20):
+                    _ctrl_c()
+                    time.sleep(0.001)
+                done.append("after the signals")
+            done.append("never")
+    finally:
+        stop.set()
+        other.join()
+    assert done == ["after the signals"]
+
+
+def test_an_ignored_interrupt_stays_ignored() -> None:
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with interrupts_held():
+            _ctrl_c()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def test_ctrl_c_right_after_the_temporary_file_is_made_leaves_nothing(
