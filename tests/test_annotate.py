@@ -237,6 +237,8 @@ def test_batches_keep_documents_whole() -> None:
         for doc in docs - {"c"}:  # only c (9 > 5) may be cut
             assert sum(u.doc_id == doc for u in batch) == sizes[doc]
     assert [[u.doc_id for u in b] for b in batches][:2] == [["a"] * 3, ["b"] * 4]
+    # more input was seen after a batch closed at a document boundary; never after the last
+    assert batches[0].more_follows and batches[1].more_follows and not batches[-1].more_follows
 
 
 def test_a_batch_pickles_back_to_the_same_units() -> None:

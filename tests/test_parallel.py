@@ -51,6 +51,29 @@ def test_a_warm_up_runs_here_first_and_every_batch_goes_to_the_workers(
     assert here not in {pid for _, (_, pid) in got}
 
 
+def _forked_before_each_read(known: bool) -> list[int]:
+    """The worker processes alive each time the source is asked for its next batch."""
+    import multiprocessing
+
+    alive: list[int] = []
+
+    def source() -> Iterator[int]:
+        for batch in range(4):
+            alive.append(len(multiprocessing.active_children()))
+            yield batch
+
+    list(in_order(source(), _worker_pid, jobs=2, warm_up=lambda batch: None,
+                  more_follows=(lambda batch: True) if known else None))
+    return alive
+
+
+def test_workers_start_before_the_second_batch_is_read_when_more_is_known(
+        single_threaded: Run) -> None:
+    assert single_threaded(_forked_before_each_read, True)[:2] == [0, 2]
+    # not known: the second batch is read first, to keep a one-batch input in this process
+    assert single_threaded(_forked_before_each_read, False)[:3] == [0, 0, 2]
+
+
 def test_one_job_or_one_batch_stays_in_this_process(single_threaded: Run) -> None:
     for n, jobs in ((5, 1), (1, 4)):
         here, got = single_threaded(_ordered, n, jobs)

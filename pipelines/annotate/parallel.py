@@ -95,14 +95,16 @@ def _call(batch: Any) -> Any:
 
 
 def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int,
-             warm_up: Callable[[B], object] | None = None) -> Iterator[tuple[B, R]]:
+             warm_up: Callable[[B], object] | None = None,
+             more_follows: Callable[[B], bool] | None = None) -> Iterator[tuple[B, R]]:
     """``(batch, work(batch))`` for every batch, in order, computed by ``jobs`` processes.
 
     ``warm_up`` runs here on the first batch before the workers fork (default: that batch's
     own work, here), so that whatever the work loads on first use (the language detector's
     model, lookup tables built lazily) is in memory once, shared by every worker, instead of
     loaded again by each; a warm-up on a small part of the batch keeps the workers' start
-    early.
+    early. Workers are forked once a second batch is known to exist: ``more_follows(batch)``
+    True for the first batch says so without reading the second first.
 
     An error reading ``batches`` is raised after the results of the batches read before it,
     as it would be one batch at a time; an error in ``work`` is raised (the same exception)
@@ -112,12 +114,18 @@ def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int,
     head: list[B] = []
     error: Exception | None = None
     problem: str | None = None
+    known_more = False  # a second batch exists
     if jobs > 1:
-        head, error = _take(source, 2)
+        head, error = _take(source, 1)
+        known_more = bool(head) and more_follows is not None and more_follows(head[0])
+        if head and error is None and not known_more:
+            second, error = _take(source, 1)
+            head += second
+            known_more = bool(second)
         problem = fork_problem()
-        if problem and len(head) > 1:
+        if problem and known_more:
             log.info("annotating in this process only (--jobs %d asked): %s", jobs, problem)
-    if jobs <= 1 or len(head) < 2 or error is not None or problem:
+    if jobs <= 1 or not known_more or error is not None or problem:
         for batch in head:
             yield batch, work(batch)
         if error is not None:
@@ -156,11 +164,13 @@ def _pooled(head: list[B], source: Iterator[B], work: Callable[[B], R],
         pending: deque[tuple[B, Future[R]]] = deque((b, pool.submit(_call, b)) for b in head)
         error: Exception | None = None
         more = True
-        while pending:
+        while True:
             while more and len(pending) < IN_FLIGHT_PER_JOB * jobs:
                 got, error = _take(source, 1)
                 more = bool(got) and error is None
                 pending.extend((b, pool.submit(_call, b)) for b in got)
+            if not pending:
+                break
             batch, future = pending.popleft()
             yield batch, future.result()
         if error is not None:

@@ -315,7 +315,8 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
         if fresh:
             state.save(state_path)
         try:
-            for batch, done in in_order(iter_batches(stream, batch_size), work, jobs, warm_up):
+            for batch, done in in_order(iter_batches(stream, batch_size), work, jobs, warm_up,
+                                        more_follows=lambda batch: batch.more_follows):
                 if done.other_languages and isinstance(models, ModelRouter):
                     # loaded here too when a worker used them: their identity and label
                     state.check_late_models(models.use_other(), partial)

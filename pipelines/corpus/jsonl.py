@@ -96,14 +96,22 @@ def _slow_parse(raw: str | bytes, line_no: int) -> Any:
     return record
 
 
+def _usual(record: Any) -> bool:
+    """True for the usual record, usable as it is: a dict with a non-empty ``text`` within the
+    length limit, a string ``doc_id`` or none, a whole-number ``para_id`` or none (one test;
+    :func:`_checked` says what is wrong with any other)."""
+    if record.__class__ is not dict:
+        return False
+    text, doc_id, para_id = record.get("text"), record.get("doc_id"), record.get("para_id")
+    return (text.__class__ is str and clause_too_long(text) is None and bool(text.strip())
+            and (doc_id is None or doc_id.__class__ is str)
+            and (para_id is None or para_id.__class__ is int))
+
+
 def _checked(record: Any, line_no: int) -> dict[str, Any]:
     """``record`` if it is a usable clause record; else ``BadRecord`` naming the line."""
-    if record.__class__ is dict:  # the usual record passes in one test; any other, below
-        text, doc_id, para_id = record.get("text"), record.get("doc_id"), record.get("para_id")
-        if (text.__class__ is str and clause_too_long(text) is None and text.strip()
-                and (doc_id is None or doc_id.__class__ is str)
-                and (para_id is None or para_id.__class__ is int)):
-            return record
+    if _usual(record):
+        return record  # a dict, as _usual checked
     if not isinstance(record, dict):
         raise BadRecord(f"line {line_no}: not a JSON object but a {type(record).__name__}")
     if "text" not in record:
@@ -170,17 +178,29 @@ def iter_clause_records(
     in ``skipped`` (``on_error="skip"``).
     """
     for line_no, raw in enumerate(lines, start=1):
-        try:
-            record = parse_record(raw, line_no)
-        except BadRecord as exc:
-            if on_error == "stop":
-                raise InputError(name, str(exc), RECORD_HINT) from None
-            log.warning("%s: skipped %s", name, exc)
-            if skipped is not None:
-                skipped.append((line_no, str(exc)))
-            continue
+        record = read_record(raw, line_no, name, on_error, skipped)
         if record is not None:
             yield line_no, record
+
+
+def read_record(raw: str | bytes, line_no: int, name: str, on_error: OnError = "stop",
+                skipped: list[tuple[int, str]] | None = None) -> dict[str, Any] | None:
+    """Line ``line_no`` of ``name`` as its record; ``None`` for a blank line or a bad one
+    skipped (``on_error="skip"``: recorded in ``skipped``); a bad line with ``on_error="stop"``
+    raises ``InputError`` naming ``name`` and the line. The usual line is read in one step."""
+    if len(raw) <= MAX_RECORD_BYTES:
+        ok, record = fast_loads(raw)
+        if ok and _usual(record):
+            return record  # a dict, as _usual checked
+    try:
+        return parse_record(raw, line_no)
+    except BadRecord as exc:
+        if on_error == "stop":
+            raise InputError(name, str(exc), RECORD_HINT) from None
+        log.warning("%s: skipped %s", name, exc)
+        if skipped is not None:
+            skipped.append((line_no, str(exc)))
+        return None
 
 
 def record_to_clause(record: dict[str, Any], doc_id: str, index: int) -> tuple[Clause, list[str]]:
