@@ -184,6 +184,29 @@ def _head(words: Sequence[str]) -> tuple[int, str]:
     return 0, words[0] if words else ""
 
 
+#: :func:`_len_bin`'s last bin starts after this many words
+_MAX_BINNED_WORDS = 50
+
+
+def _word_count(rest: str) -> int:
+    """Spaces + 1 (0 for blank text), exact up to 51, at least 51 above: what the features
+    read of it. Counted in the first 600 characters first (a long clause is rarely read to
+    its end)."""
+    if not rest or rest.isspace():
+        return 0
+    head = rest.count(" ", 0, 600)
+    if head > _MAX_BINNED_WORDS or len(rest) <= 600:
+        return head + 1
+    return rest.count(" ") + 1
+
+
+def _first_token(rest: str) -> str:
+    """The first whitespace-separated token of non-blank ``rest``, without splitting all of
+    it (the rest of a long clause would be copied for nothing)."""
+    head = rest[:80].split(None, 1)
+    return head[0] if len(head) == 2 else rest.split(None, 1)[0]
+
+
 def _len_bin(n: int) -> str:
     if n <= 3:
         return str(n)
@@ -270,8 +293,8 @@ def _opening_features(text: str, verbs: frozenset[str] | None) -> Features:
     modal = -1 if MODALS.isdisjoint(words[:5]) else next(
         i for i, w in enumerate(words[:5]) if w in MODALS)
     finite = form in ("s", "base_verb") or (modal > 0 and form != "ing")
-    n_words = rest.count(" ") + 1 if rest and not rest.isspace() else 0
-    first_tok = rest.split(None, 1)[0] if n_words else ""
+    n_words = _word_count(rest)
+    first_tok = _first_token(rest) if n_words else ""
     feats: Features = {
         "w1": w1,
         "w2": w2,

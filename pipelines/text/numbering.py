@@ -79,9 +79,26 @@ def _skip_lead(text: str, pos: int) -> int:
 MEMO_TEXTS = 6144
 
 
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ROMAN_LETTERS = frozenset("ivxlcIVXLC")
+_NOT_ROMAN = _ASCII_LETTERS - _ROMAN_LETTERS
+_NONE = Numbering(None, None, None, 0)
+
+
+def _opens_with_a_word(text: str) -> bool:
+    """True when ``text`` starts so that no numbering, lead or bullet can match: an ASCII
+    letter, then a letter that is not a roman digit (no roman numeral "iv." can span them), or,
+    after a letter that is not a roman digit, anything but "." and ")" ("a)", "A.")."""
+    first, second = text[:1], text[1:2]
+    return first in _ASCII_LETTERS and (second in _NOT_ROMAN or (
+        first in _NOT_ROMAN and second != "." and second != ")"))
+
+
 @lru_cache(maxsize=MEMO_TEXTS)
 def parse_numbering(text: str) -> Numbering:
     """The leading numbering of ``text`` (see the module docstring for what counts)."""
+    if _opens_with_a_word(text):  # "Recalling …", "Calls upon …": two in five clauses
+        return _NONE
     pos = _skip_lead(text, 0)
     marker: str | None = None
     number: str | None = None
