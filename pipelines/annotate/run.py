@@ -58,7 +58,13 @@ from pipelines.annotate.state import (
     partial_paths,
     resume_state,
 )
-from pipelines.annotate.stream import ClauseStream, Unit, is_jsonl_input, iter_batches
+from pipelines.annotate.stream import (
+    ClauseStream,
+    Unit,
+    document_pieces,
+    is_jsonl_input,
+    iter_batches,
+)
 from pipelines.annotate.writers import iter_jsonl, jsonl_bytes, output_format, write
 from pipelines.errors import InputError, UnclauseError
 from pipelines.io import check_writable
@@ -253,6 +259,18 @@ class BatchOutput:
     #: this batch, this batch or an earlier one (see ``ModelRouter.used_other``)
     other_languages: bool
 
+    @classmethod
+    def joined(cls, parts: list[BatchOutput]) -> BatchOutput:
+        """The output of a batch from its pieces' (:func:`document_pieces`), in order."""
+        types: Counter[str] = Counter()
+        for part in parts:
+            types.update(part.types)
+        return cls(data=b"".join(part.data for part in parts),
+                   rows=sum(part.rows for part in parts), types=types,
+                   review=sum(part.review for part in parts),
+                   phrases=sum(part.phrases for part in parts),
+                   other_languages=any(part.other_languages for part in parts))
+
 
 def annotated_batch(batch: list[Unit], models: Models | ModelRouter, review_threshold: float,
                     keep_proba: bool = False, lang: str | None = None) -> BatchOutput:
@@ -316,7 +334,8 @@ def _run_batches(partial: Path, state_path: Path, state: RunState, stream: Claus
             state.save(state_path)
         try:
             for batch, done in in_order(iter_batches(stream, batch_size), work, jobs, warm_up,
-                                        more_follows=lambda batch: batch.more_follows):
+                                        more_follows=lambda batch: batch.more_follows,
+                                        pieces=(document_pieces, BatchOutput.joined)):
                 if done.other_languages and isinstance(models, ModelRouter):
                     # loaded here too when a worker used them: their identity and label
                     state.check_late_models(models.use_other(), partial)

@@ -222,6 +222,25 @@ class ClauseStream:
             self.skipped[:] = [(name, reason) for name, reason in report.skipped]
 
 
+def document_pieces(batch: UnitBatch, n: int) -> list[UnitBatch]:
+    """``batch`` cut into at most ``n`` pieces of whole documents, of about equal numbers of
+    units, in order (one piece when it holds one document)."""
+    size = len(batch)
+
+    def starts_document(i: int) -> bool:
+        return 0 < i < size and batch[i].doc_id != batch[i - 1].doc_id
+
+    bounds = [0]
+    for k in range(1, n):
+        at = size * k // n
+        # the document start nearest to ``at``, looking both ways
+        cut = next((i for d in range(size) for i in (at - d, at + d) if starts_document(i)), None)
+        if cut is not None and cut > bounds[-1]:
+            bounds.append(cut)
+    bounds.append(size)
+    return [UnitBatch(batch[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
 def iter_batches(units: Iterable[Unit], batch_size: int) -> Iterator[UnitBatch]:
     """Group units into batches of whole documents of at most ``batch_size`` clauses.
 
