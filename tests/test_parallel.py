@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -75,16 +74,15 @@ def test_workers_start_before_the_second_batch_is_read_when_more_is_known(
     assert single_threaded(_forked_before_each_read, False)[:3] == [0, 0, 2]
 
 
-def _squares_with_pid(batch: list[int]) -> list[tuple[int, int]]:
-    time.sleep(0.05)  # long enough for the other worker to take the other piece
-    return [(x * x, os.getpid()) for x in batch]
+def _squares_with_pid(batch: list[int]) -> list[tuple[int, int, int]]:
+    return [(x * x, os.getpid(), len(batch)) for x in batch]
 
 
-def _spread() -> tuple[int, list[tuple[list[int], list[tuple[int, int]]]]]:
-    batches = [[0, 1, 2, 3], [4, 5, 6], [7], [8, 9]]
+def _spread() -> tuple[int, list[tuple[list[int], list[tuple[int, int, int]]]]]:
+    batches = [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9, 10, 11], [12, 13], [14, 15]]
 
     def halves(batch: list[int], n: int) -> list[list[int]]:
-        return [batch[:len(batch) // 2], batch[len(batch) // 2:]]
+        return [batch[:len(batch) // n], batch[len(batch) // n:]]
 
     got = list(in_order(batches, _squares_with_pid, jobs=2, warm_up=lambda batch: None,
                         more_follows=lambda batch: True,
@@ -92,13 +90,15 @@ def _spread() -> tuple[int, list[tuple[list[int], list[tuple[int, int]]]]]:
     return os.getpid(), got
 
 
-def test_the_first_batch_is_spread_over_the_workers(single_threaded: Run) -> None:
+def test_the_first_and_last_batches_are_spread_over_the_workers(single_threaded: Run) -> None:
     here, got = single_threaded(_spread)
-    assert [batch for batch, _ in got] == [[0, 1, 2, 3], [4, 5, 6], [7], [8, 9]]
-    assert [[r for r, _ in result] for _, result in got] == [[0, 1, 4, 9], [16, 25, 36], [49],
-                                                             [64, 81]]
-    first = [pid for _, pid in got[0][1]]
-    assert here not in first and first[0] != first[-1]  # its halves in two workers
+    assert [batch for batch, _ in got] == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9, 10, 11], [12, 13],
+                                           [14, 15]]
+    assert [r for _, result in got for r, _, _ in result] == [x * x for x in range(16)]
+    assert here not in {pid for _, result in got for _, pid, _ in result}
+    # worked on: the first and the last two (jobs) batches in halves, the others whole
+    assert [[size for _, _, size in result] for _, result in got] == [
+        [2, 2, 2, 2], [3, 3, 3], [5, 5, 5, 5, 5], [1, 1], [1, 1]]
 
 
 def test_one_job_or_one_batch_stays_in_this_process(single_threaded: Run) -> None:

@@ -7,7 +7,7 @@ up here (so the workers share the models' memory, warm, and load nothing), while
 reads the input ahead and receives each batch's result in input order. So everything the
 caller does with a result (append it to the output, checkpoint, report progress) happens as
 with one process: the output bytes, the resume state and the errors do not depend on ``jobs``.
-At most ``2 × jobs`` batches are in flight, so memory stays flat in the input's size.
+At most ``3 × jobs`` batches are read and not yet written, so memory stays flat in the input's size.
 
 Workers are forked, so the pool is used only where ``fork`` exists (Linux, macOS) and from a
 process with no other thread running (a fork with threads alive can deadlock the child); an
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 #: the most worker processes ``jobs=0`` (one per CPU) starts
 MAX_AUTO_JOBS = 8
-#: batches in flight per worker: one being worked on, one waiting, so no worker idles
+#: batches in flight per worker: one being worked on, one waiting, so no worker idles (and
+#: ``jobs`` more read ahead, see ``in_order``)
 IN_FLIGHT_PER_JOB = 2
 
 #: Python's thread switch interval as this module was imported (workers go back to it)
@@ -125,11 +126,13 @@ def in_order(batches: Iterable[B], work: Callable[[B], R], jobs: int,
     early. Workers are forked once a second batch is known to exist: ``more_follows(batch)``
     True for the first batch says so without reading the second first.
 
-    ``pieces = (split, join)`` spreads the first batch over the workers, so that every worker
-    starts at once: ``split(batch, jobs)`` cuts it into pieces worked on apart, and ``join``
-    makes their results, in order, the batch's (``work(batch)`` exactly). Later batches go
-    whole: each call of ``work`` has a fixed cost, and pieces of every batch (2,500 clauses
-    instead of 5,000) cost 2-3 % more CPU than the end of a run gains from them.
+    ``pieces = (split, join)`` spreads the first batch and the last ``jobs`` batches over the
+    workers, so that every worker starts at once and they finish together: ``split(batch,
+    jobs)`` cuts a batch into pieces worked on apart, and ``join`` makes their results, in
+    order, the batch's (``work(batch)`` exactly). The batches between go whole: each call of
+    ``work`` has a fixed cost, and pieces of every batch (2,500 clauses instead of 5,000)
+    cost 2-3 % more CPU than they gain. To know the last batches, ``jobs`` batches are read
+    before they are handed over.
 
     An error reading ``batches`` is raised after the results of the batches read before it,
     as it would be one batch at a time; an error in ``work`` is raised (the same exception)
@@ -190,8 +193,9 @@ def _pooled(head: list[B], source: Iterator[B], work: Callable[[B], R], jobs: in
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, POOL_SWITCH_INTERVAL_S))
 
-    def submitted(batch: B) -> tuple[B, list[Future[R]]]:
-        return batch, [pool.submit(_call, batch)]
+    def submitted(batch: B, split: bool = False) -> tuple[B, list[Future[R]]]:
+        parts = pieces[0](batch, jobs) if pieces and split else [batch]
+        return batch, [pool.submit(_call, part) for part in parts]
 
     try:
         pending: deque[tuple[B, list[Future[R]]]] = deque()
@@ -203,11 +207,17 @@ def _pooled(head: list[B], source: Iterator[B], work: Callable[[B], R], jobs: in
             pending.append((batch, [pool.submit(_call_inherited, next(index)) for _ in split]))
         error: Exception | None = None
         more = True
+        held: deque[B] = deque()  # read, not yet submitted: the last ``jobs`` go in pieces
         while True:
             while more and len(pending) < IN_FLIGHT_PER_JOB * jobs:
                 got, error = _take(source, 1)
                 more = bool(got) and error is None
-                pending.extend(map(submitted, got))
+                held.extend(got)
+                if more and len(held) > jobs:
+                    pending.append(submitted(held.popleft()))
+                elif not more:  # the end: so that the workers finish together
+                    pending.extend(submitted(batch, split=True) for batch in held)
+                    held.clear()
             if not pending:
                 break
             batch, futures = pending.popleft()
