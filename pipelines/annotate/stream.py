@@ -185,7 +185,7 @@ class ClauseStream:
                         self._check_prefix(line_no)
                     continue
                 hold((line_no, raw))
-                record = read_record(raw, line_no, name, on_error, skipped)  # type: ignore[arg-type]
+                record = read_record(raw, line_no, name, on_error, skipped)
                 if record is None:
                     continue
                 para_id = record.get("para_id")

@@ -184,7 +184,7 @@ def iter_clause_records(
 
 
 def read_record(raw: str | bytes, line_no: int, name: str, on_error: OnError = "stop",
-                skipped: list[tuple[int, str]] | None = None) -> dict[str, Any] | None:
+                skipped: list[tuple[Any, str]] | None = None) -> dict[str, Any] | None:
     """Line ``line_no`` of ``name`` as its record; ``None`` for a blank line or a bad one
     skipped (``on_error="skip"``: recorded in ``skipped``); a bad line with ``on_error="stop"``
     raises ``InputError`` naming ``name`` and the line. The usual line is read in one step."""
