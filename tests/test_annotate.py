@@ -239,6 +239,9 @@ def test_batches_keep_documents_whole() -> None:
     assert [[u.doc_id for u in b] for b in batches][:2] == [["a"] * 3, ["b"] * 4]
     # more input was seen after a batch closed at a document boundary; never after the last
     assert batches[0].more_follows and batches[1].more_follows and not batches[-1].more_follows
+    # also when the last document, read to the end of the input, does not fit
+    last_two = list(iter_batches([Unit(i, {}, "a" if i < 3 else "b", i) for i in range(6)], 5))
+    assert [len(b) for b in last_two] == [3, 3] and last_two[0].more_follows
 
 
 def test_a_batch_pickles_back_to_the_same_units() -> None:

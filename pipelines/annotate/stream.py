@@ -268,6 +268,7 @@ def iter_batches(units: Iterable[Unit], batch_size: int) -> Iterator[UnitBatch]:
             yield UnitBatch(doc)
             doc = []
     if batch and len(batch) + len(doc) > batch_size:
+        batch.more_follows = True  # ``doc``
         yield batch
         batch = UnitBatch()
     batch.extend(doc)
