@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import count
 from typing import Any, TypeVar
 
 from pipelines.errors import UnclauseError
@@ -193,16 +194,17 @@ def _pooled(head: list[B], source: Iterator[B], work: Callable[[B], R], jobs: in
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, POOL_SWITCH_INTERVAL_S))
 
+    def parts(batch: B, split: bool) -> list[B]:
+        return pieces[0](batch, jobs) if pieces and split else [batch]
+
     def submitted(batch: B, split: bool = False) -> tuple[B, list[Future[R]]]:
-        parts = pieces[0](batch, jobs) if pieces and split else [batch]
-        return batch, [pool.submit(_call, part) for part in parts]
+        return batch, [pool.submit(_call, part) for part in parts(batch, split)]
 
     try:
         pending: deque[tuple[B, list[Future[R]]]] = deque()
-        head_parts = [(batch, pieces[0](batch, jobs) if pieces and i == 0 else [batch])
-                      for i, batch in enumerate(head)]
+        head_parts = [(batch, parts(batch, i == 0)) for i, batch in enumerate(head)]
         _inherited = [part for _, split in head_parts for part in split]
-        index = iter(range(len(_inherited)))
+        index = count()
         for batch, split in head_parts:  # the first submit forks the workers
             pending.append((batch, [pool.submit(_call_inherited, next(index)) for _ in split]))
         error: Exception | None = None
