@@ -186,16 +186,18 @@ def _head(words: Sequence[str]) -> tuple[int, str]:
 
 #: :func:`_len_bin`'s last bin starts after this many words
 _MAX_BINNED_WORDS = 50
+#: characters whose spaces :func:`_word_count` counts first
+_COUNTED_FIRST = 600
 
 
 def _word_count(rest: str) -> int:
     """Spaces + 1 (0 for blank text), exact up to 51, at least 51 above: what the features
-    read of it. Counted in the first 600 characters first (a long clause is rarely read to
-    its end)."""
+    read of it. Counted in the first :data:`_COUNTED_FIRST` characters first (a long clause is
+    rarely read to its end)."""
     if not rest or rest.isspace():
         return 0
-    head = rest.count(" ", 0, 600)
-    if head > _MAX_BINNED_WORDS or len(rest) <= 600:
+    head = rest.count(" ", 0, _COUNTED_FIRST)
+    if head > _MAX_BINNED_WORDS or len(rest) <= _COUNTED_FIRST:
         return head + 1
     return rest.count(" ") + 1
 

@@ -17,6 +17,7 @@ leading OCR debris are skipped. Dates and years are not numbers ("22 November 20
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -79,7 +80,7 @@ def _skip_lead(text: str, pos: int) -> int:
 MEMO_TEXTS = 6144
 
 
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = frozenset(string.ascii_letters)
 _ROMAN_LETTERS = frozenset("ivxlcIVXLC")
 _NOT_ROMAN = _ASCII_LETTERS - _ROMAN_LETTERS
 _NONE = Numbering(None, None, None, 0)
