@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -74,6 +76,21 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with interrupts_held():
             if tmp_path is not None and tmp_path.exists():
                 tmp_path.unlink()
+
+
+#: what :func:`tempfile.mkstemp` puts between prefix and suffix (``tempfile._RandomNameSequence``)
+_TEMP_NAME_PART = "[a-z0-9_]{8}"
+
+
+def stale_temporaries(path: str | Path) -> list[Path]:
+    """The temporary files :func:`atomic_path` leaves beside ``path`` when its process dies
+    mid-write (a SIGKILL, a power cut): nothing can remove those but a later run."""
+    path = Path(path)
+    own = re.compile(rf"\.{re.escape(path.name)}\.{_TEMP_NAME_PART}\.tmp")
+    with contextlib.suppress(OSError):
+        return sorted(p for p in path.parent.glob(f".{glob.escape(path.name)}.*.tmp")
+                      if own.fullmatch(p.name) and not p.is_dir())
+    return []
 
 
 @contextlib.contextmanager

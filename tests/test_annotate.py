@@ -280,6 +280,10 @@ def test_interrupted_run_resumes_to_identical_output(champion_store: str, tmp_pa
     assert partial.stat().st_size == state["bytes_written"]
     with partial.open("ab") as fh:  # a torn write after the last recorded batch
         fh.write(b'{"doc_id": "half a li')
+    # the temporary file of a checkpoint cut short by a SIGKILL (tests/test_faults.py kills a
+    # real run; this is the same file, made where the test can be sure of it)
+    killed_checkpoint = state_path.with_name(f".{state_path.name}.k1ll3d_1.tmp")
+    killed_checkpoint.write_text('{"batches": 5', encoding="utf-8")
 
     with pytest.raises(UnclauseError, match="--resume"):
         annotate(inp, out, **opts)
@@ -291,7 +295,7 @@ def test_interrupted_run_resumes_to_identical_output(champion_store: str, tmp_pa
     assert out.read_bytes() == (tmp_path / "full.jsonl").read_bytes()
     assert (resumed.read, resumed.written, resumed.skipped, resumed.types) == (
         full.read, full.written, full.skipped, full.types)
-    assert not partial.exists() and not state_path.exists()
+    assert not partial.exists() and not state_path.exists() and not killed_checkpoint.exists()
 
 
 def test_worker_processes_change_nothing_in_output_errors_or_resume(

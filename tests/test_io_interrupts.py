@@ -1,9 +1,12 @@
-"""A Ctrl-C while an output is written atomically leaves the old file and no temporary file."""
+"""A Ctrl-C while an output is written atomically leaves the old file and no temporary file;
+the temporary file a SIGKILL leaves is found by name, for a later run to remove."""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -12,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.io import atomic_open, interrupts_held
+from pipelines.io import atomic_open, interrupts_held, stale_temporaries
 
 
 def _ctrl_c() -> None:
@@ -88,3 +91,26 @@ def test_ctrl_c_while_writing_leaves_the_old_file(tmp_path: Path) -> None:
         fh.write(" and the rest")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
     assert target.read_text(encoding="utf-8") == "old"
+
+
+def test_the_temporary_file_of_a_killed_write_is_found_and_only_it(tmp_path: Path) -> None:
+    """SIGKILL cannot be held back: the temporary file stays, and a later run (``annotate
+    --resume``) finds it by name, and not the temporaries of other outputs beside it."""
+    target = tmp_path / "out.jsonl.partial.state"
+    killed = subprocess.run(
+        [sys.executable, "-c",
+         "import os, signal, sys\n"
+         "from pipelines.io import atomic_open\n"
+         "with atomic_open(sys.argv[1]) as fh:\n"
+         "    fh.write('half')\n"
+         "    fh.flush()\n"
+         "    os.kill(os.getpid(), signal.SIGKILL)\n", str(target)],
+        capture_output=True, text=True, timeout=60)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    (left,) = tmp_path.iterdir()
+    assert left.name.startswith(".out.jsonl.partial.state.") and left.name.endswith(".tmp")
+    for other in (".out.jsonl.partial.abcd1234.tmp", ".out.jsonl.partial.state.x.tmp",
+                  ".out.jsonl.partial.state.abcd1234.tmp.bak", "out.jsonl.partial.state"):
+        (tmp_path / other).write_text("not ours", encoding="utf-8")
+    assert stale_temporaries(target) == [left]
+    assert stale_temporaries(tmp_path / "absent" / "out.jsonl") == []

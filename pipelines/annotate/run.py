@@ -12,9 +12,10 @@ sidecar ``OUT.partial.state`` (input lines consumed, output bytes written, count
 identities and a SHA-256 of the consumed input). ``resume=True`` checks that state against the
 current run, truncates the partial to the recorded byte offset, skips the consumed input lines
 (verifying their digest) and carries on; so an interrupted run, resumed, ends with exactly the
-lines of an uninterrupted one. At the end the partial becomes OUT (JSONL, by rename) or is
-rendered into CSV, a self-contained HTML view or Label Studio tasks (written atomically), and
-the partial and its state are removed.
+lines of an uninterrupted one. Resuming (or ``restart=True``) also removes the temporary file a
+run killed mid-checkpoint leaves beside the state (a SIGKILL cannot be held back). At the end
+the partial becomes OUT (JSONL, by rename) or is rendered into CSV, a self-contained HTML view
+or Label Studio tasks (written atomically), and the partial and its state are removed.
 
 Output rows keep every input field unchanged and add ``type``, ``type_score``,
 ``action_phrase`` (an exact substring of ``text``, or null), ``action_lemma``, ``action_span``

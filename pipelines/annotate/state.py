@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import UnclauseError
-from pipelines.io import atomic_open
+from pipelines.io import atomic_open, stale_temporaries
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ def check_leftover(out: Path, resume: bool, restart: bool) -> bool:
     leftovers without ``resume`` or ``restart`` are an error."""
     partial, state_path = partial_paths(out)
     leftover = partial.exists() or state_path.exists()
+    if leftover and (resume or restart):
+        _remove_stale_temporaries(out, partial, state_path)
     if leftover and restart:
         for p in (partial, state_path):
             p.unlink(missing_ok=True)
@@ -97,6 +99,17 @@ def check_leftover(out: Path, resume: bool, restart: bool) -> bool:
     if resume and not leftover:
         log.info("nothing to resume at %s: starting from the beginning", partial)
     return leftover
+
+
+def _remove_stale_temporaries(*paths: Path) -> None:
+    """Remove the temporary files a killed run left mid-write beside ``paths`` (the state's,
+    checkpointed after every batch; the output's, written at the end)."""
+    stale = [tmp for p in paths for tmp in stale_temporaries(p)]
+    for tmp in stale:
+        tmp.unlink(missing_ok=True)
+    if stale:
+        log.info("removed %d temporary file(s) left by the interrupted run: %s", len(stale),
+                 ", ".join(t.name for t in stale))
 
 
 def resume_state(fresh: RunState, out: Path) -> RunState:
