@@ -66,12 +66,15 @@ def input_signature(example: pd.DataFrame, output: pd.DataFrame) -> Any:
 
 
 def _package_copy(dest: Path) -> Path:
-    """A copy of the ``pipelines`` package (sources only) for the model's ``code/`` folder."""
+    """A copy of the ``pipelines`` package (sources only) for the model's ``code/`` folder.
+
+    Without compiled modules: one built here may not load where the model is served, and the
+    package runs the same loops in Python without them (``sparse_scorer.COMPILED``)."""
     import pipelines
 
     src = Path(pipelines.__file__).parent
     target = dest / "pipelines"
-    shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
     return target
 
 

@@ -69,6 +69,8 @@ def test_logged_model_loads_without_the_project(tmp_path: Path, tiny_dataset: Pa
     assert not (folder / "python_model.pkl").exists()
     assert (folder / "code" / "pipelines" / "models" / "pyfunc.py").is_file()
     assert not list((folder / "code").rglob("__pycache__"))
+    # compiled modules stay out: the copied code runs their Python twin
+    assert not list((folder / "code").rglob("*.so"))
     work = tmp_path / "elsewhere"
     work.mkdir()
     out = subprocess.run([sys.executable, "-I", "-c", CHILD, str(folder),
