@@ -18,6 +18,7 @@ from pipelines.text.wordclasses import (
     MODAL_AFTER,
     MODALS,
     NON_PHRASE_CONJUNCTIONS,
+    PHRASE_VERBS,
     ROMANCE_NON_PHRASE_STARTS,
 )
 
@@ -55,6 +56,10 @@ def type_frame(proba: Any, classes: Sequence[str], labels: Sequence[str],
 
 #: a modal verb right after a span: the span is its subject ("Teachers shall", "States should")
 _MODAL_NEXT = re.compile(r"\s+(?:" + "|".join(sorted(MODALS)) + r")\b", re.IGNORECASE).match
+#: a modal later in the same stretch of the clause (before , ; : or .): the verb of a long
+#: subject ("Visits to enterprises and short periods of observation should form …")
+_MODAL_LATER = re.compile(r"[^,;:.]{0,160}?\b(?:" + "|".join(sorted(MODALS)) + r")\b",
+                          re.IGNORECASE).match
 #: a span opening with a subordinating conjunction: the clause's verb is not its opening
 _CONJUNCTION_FIRST = re.compile(r"(?:" + "|".join(NON_PHRASE_CONJUNCTIONS) + r")\b",
                                 re.IGNORECASE).match
@@ -65,12 +70,29 @@ _SCRIPTS = (("ru", re.compile("[\u0400-\u04ff]")), ("zh", re.compile("[\u3400-\u
             ("ar", re.compile("[\u0600-\u06ff]")))
 
 
-def _no_phrase_opening(text: str, start: int, end: int) -> bool:
-    """Whether the span ``text[start:end]`` has a shape no gold phrase of the corpora has (see
-    :func:`phrase_frame`)."""
+def _no_phrase_opening(text: str, start: int, end: int, lemma: str | None) -> bool:
+    """Whether the span ``text[start:end]`` (lemmatized ``lemma``) has a shape no gold phrase of
+    the corpora has (see :func:`phrase_frame`)."""
     phrase = text[start:end]
     return bool(_MODAL_NEXT(text, end) or _CONJUNCTION_FIRST(text, start)
-                or _romance_non_phrase(phrase) or _modal_subject(text, end, phrase))
+                or _romance_non_phrase(phrase) or _modal_subject(text, end, phrase)
+                or _english_noun_subject(text, end, phrase, lemma))
+
+
+def _english_noun_subject(text: str, end: int, phrase: str, lemma: str | None) -> bool:
+    """An English span opening with a word in -s that is none of the phrase verbs, followed by
+    a modal in the same stretch of the clause: a plural noun, the subject of that modal
+    ("Vessels that fish … should carry", "Visits to enterprises … should form"). British
+    spellings count as the American ones ("Recognises")."""
+    if not lemma or not phrase.isascii():
+        return False
+    first = _FIRST_WORD(phrase)
+    if first is None or not first.group(1).endswith("s"):
+        return False
+    head = lemma.split(None, 1)[0]
+    if head in PHRASE_VERBS or head.replace("ise", "ize") in PHRASE_VERBS:
+        return False
+    return _MODAL_LATER(text, end) is not None
 
 
 def _romance_non_phrase(phrase: str) -> bool:
@@ -111,16 +133,18 @@ def phrase_frame(texts: Sequence[str], bounds: Sequence[tuple[int, int] | None],
     with a shape that no gold phrase of the GA/ECOSOC or six-language corpus has: followed by a
     modal verb ("Teachers" in "Teachers shall use …", the subject of a modal recommendation);
     opening with a subordinating conjunction other than "Whereas" ("Since the previous session,
-    …"); a French or Spanish span opening with an article, a preposition, "Que" or an impersonal
-    "Il"/"Es" ("Les ministères devraient …", "Es conveniente que …"); a Russian, Chinese or
-    Arabic impersonal start or subject of a modal ("Желательно, чтобы …", "学校应当 …")."""
+    …"); an English word in -s that is no phrase verb, the subject of a modal later in the
+    clause ("Vessels that fish … should carry"); a French or Spanish span opening with an
+    article, a preposition, "Que" or an impersonal "Il"/"Es" ("Les ministères devraient …",
+    "Es conveniente que …"); a Russian, Chinese or Arabic impersonal start or subject of a
+    modal ("Желательно, чтобы …", "学校应当 …")."""
     phrases: list[str | None] = []
     lemmas: list[str | None] = []
     kept: list[tuple[int, int] | None] = []
     for text, b in zip(texts, bounds, strict=True):
         phrase = text[b[0]:b[1]] if b else None
         lemma = lemmatize_phrase(phrase) if phrase else None
-        if lemma == NOT_A_VERB_PHRASE or (b and _no_phrase_opening(text, b[0], b[1])):
+        if lemma == NOT_A_VERB_PHRASE or (b and _no_phrase_opening(text, b[0], b[1], lemma)):
             phrase, lemma, b = None, None, None
         phrases.append(phrase)
         lemmas.append(lemma)

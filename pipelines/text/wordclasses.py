@@ -106,6 +106,23 @@ constantly repeatedly earnestly keenly sorely genuinely wholeheartedly fervently
 particularly specifically officially formally collectively jointly individually
 """)
 
+#: the verbs (lemmas, American spelling) that open English action phrases: every head of a
+#: gold lemma of the GA/ECOSOC training split and of the six-language phrase map, and a few
+#: decision verbs of other bodies. A word in -s outside them that is the subject of a later
+#: modal ("Vessels that fish … should carry") opens no phrase (``models.frames``).
+PHRASE_VERBS = wordset("""
+acknowledge adopt affirm agree aim amend anticipate appeal applaud appoint appreciate
+appropriate approve ask assert authorize be bear believe bring call commemorate commend commit
+concur condemn confirm congratulate consider continue decide declare deem demand deplore
+determine direct draw emphasize encourage endeavour endorse entrust establish examine expect
+exhort express extend give greet have hear highlight honour insist instruct invite listen look
+maintain mark mourn note object observe pay pledge praise proceed proclaim promote propose
+raise re-emphasize reaffirm realize recall receive recognize recommend recommit reconfirm refer
+regret reiterate reject remind renew request require resolve respect revise seek share
+strengthen stress strive suggest support take trust underline underscore understand undertake
+urge value warn welcome wish
+""")
+
 # ── line joining ──────────────────────────────────────────────────────────────────────────
 
 #: a line that ends in one of these goes on in the next line

@@ -38,6 +38,24 @@ def test_the_subject_of_a_modal_and_a_subordinate_opening_are_no_phrase() -> Non
     assert frame["action_phrase"].tolist() == [None, None, "Decides"]
 
 
+def test_a_plural_noun_subject_of_a_later_modal_is_no_phrase() -> None:
+    """A word in -s that opens no English action phrase, with a modal later in the same stretch
+    of the clause, is the modal's subject ("Lanterns fitted to the mast shall …"); phrase verbs
+    keep their phrase before "that … should", in British spelling too, and a modal after a
+    comma belongs to another clause."""
+    texts = ["2.1 Lanterns fitted to the mast shall burn all night;",
+             "3. Visits to the lighthouse by pupils of the village school should be encouraged;",
+             "4. Stresses that keepers should be paid monthly;",
+             "5. Recognises that the keepers of remote lights should receive a bonus;",
+             "6. Requests keepers who can do so to log passing ships;",
+             "7. Lanterns, which burn oil, should be cleaned weekly;",
+             "8. Lamps burn brightest when the wicks are trimmed;"]
+    bounds = [(4, 12), (3, 9), (3, 11), (3, 13), (3, 11), (3, 11), (3, 8)]
+    frame = phrase_frame(texts, bounds, pd.RangeIndex(len(texts)))
+    assert frame["action_phrase"].tolist() == [None, None, "Stresses", "Recognises", "Requests",
+                                               "Lanterns", "Lamps"]
+
+
 def test_french_and_spanish_openings_without_a_verb_are_no_phrase() -> None:
     """Articles, prepositions and impersonal openings of recommendations in French and Spanish
     are no phrase; verbs, reflexive "Se recomienda" and "Il est recommandé" stay phrases."""
