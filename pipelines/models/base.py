@@ -66,16 +66,19 @@ class ClauseModel(ABC, Generic[ConfigT]):
 
         Clause types then pass through ``pipelines.models.lists``: list items take the type
         of the line that announces them, whatever the family; then through the model's
-        document-level decoder, if it has one. Action phrases of noun-phrase list items are
-        dropped (an item has none of its own).
+        document-level decoder, if it has one; last, an enacting formula is typed ``other``
+        however long (``pipelines.models.formulas``). Action phrases of noun-phrase list items
+        are dropped (an item has none of its own).
         """
         out = self._predict(clauses)
         if self.task == "clause-type":
+            from pipelines.models.formulas import formula_rows
             from pipelines.models.lists import inherit_list_types
 
             out = inherit_list_types(clauses, out, getattr(self, "verbs", None))
             if self.decoder is not None:
                 out = self.decoder.apply(clauses, out)
+            out = formula_rows(clauses, out)
         else:
             from pipelines.models.frames import without_phrases
             from pipelines.models.lists import list_item_rows

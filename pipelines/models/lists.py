@@ -137,7 +137,7 @@ def is_bridge_item(text: str, verbs: frozenset[str] | None = None) -> bool:
     return opening_features(text, verbs)["w1"] == "to"
 
 
-def _document_rows(clauses: pd.DataFrame) -> Iterator[tuple[int, str, bool]]:
+def document_rows(clauses: pd.DataFrame) -> Iterator[tuple[int, str, bool]]:
     """``(row position, text, whether it opens a document)`` for every row, in document order."""
     texts = clause_texts(clauses)
     doc_ids = clauses["doc_id"].tolist() if "doc_id" in clauses else [0] * len(texts)
@@ -158,7 +158,7 @@ def list_item_rows(clauses: pd.DataFrame, verbs: frozenset[str] | None = None) -
         return []
     items: list[int] = []
     in_list = False
-    for row, text, new_doc in _document_rows(clauses):
+    for row, text, new_doc in document_rows(clauses):
         if in_list and not new_doc and is_list_item(text, verbs):
             items.append(row)
             continue
@@ -182,7 +182,7 @@ def inherit_list_types(clauses: pd.DataFrame, pred: pd.DataFrame,
     forced: dict[int, str] = {}  # rows typed by the rules, probabilities their own
     lead: int | None = None  # row of the current lead-in line typed by the model
     rule_type: str | None = None  # type of the current list when the rules set it
-    for row, text, new_doc in _document_rows(clauses):
+    for row, text, new_doc in document_rows(clauses):
         if new_doc:
             lead = rule_type = None
         if lead is not None or rule_type == LEAD_IN_TYPE:
