@@ -46,7 +46,7 @@ DEBUG_EXPERIMENTS ?= debug
 help: ## list the stages
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock constraints.txt pipelines/models/_feature_rows.c
+$(STAMP): pyproject.toml setup.py requirements.lock constraints.txt pipelines/models/_feature_rows.c
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0

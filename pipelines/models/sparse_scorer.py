@@ -31,7 +31,7 @@ FORMAT = 1
 
 
 def _compiled_loop() -> Callable[..., tuple[bytearray, bytearray, bytearray]] | None:
-    """``_feature_rows.rows``, built by ``pip install -e .`` (pyproject.toml's ext-modules)
+    """``_feature_rows.rows``, built by ``pip install -e .`` (the extension of setup.py)
     where a C compiler is found; None without it, or in a served model's copied code."""
     try:
         from pipelines.models._feature_rows import rows
