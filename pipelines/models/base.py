@@ -72,13 +72,13 @@ class ClauseModel(ABC, Generic[ConfigT]):
         """
         out = self._predict(clauses)
         if self.task == "clause-type":
-            from pipelines.models.formulas import formula_rows
+            from pipelines.models.formulas import formulas_as_other
             from pipelines.models.lists import inherit_list_types
 
             out = inherit_list_types(clauses, out, getattr(self, "verbs", None))
             if self.decoder is not None:
                 out = self.decoder.apply(clauses, out)
-            out = formula_rows(clauses, out)
+            out = formulas_as_other(clauses, out)
         else:
             from pipelines.models.frames import without_phrases
             from pipelines.models.lists import list_item_rows

@@ -7,7 +7,7 @@ Portmere on 3 and 4 May 2022,"; "La Conférence internationale de l'instruction 
 convoquée à Genève …, réunie en sa douzième session …,". The GA/ECOSOC corpus has it short
 ("The General Assembly,": all 4,210 English clauses that open with "The" or "We, the" and end
 with a comma are ``other``), so a model reads a long one's participles as a preamble.
-:func:`formula_rows` applies after any clause-type model, like the list rules
+:func:`formulas_as_other` applies after any clause-type model, like the list rules
 (:mod:`pipelines.models.lists`).
 
 A formula, in English, French or Spanish, is an unnumbered clause that ends with a comma and
@@ -35,7 +35,8 @@ from pipelines.text.wordclasses import wordset
 FORMULA_TYPE = "other"
 
 #: a body named after an article: "The Conference", "La Conférence", "El Comité"
-_NAMED = re.compile(r"(?:The|THE|La|LA|Le|LE|Les|LES|L['’]|El|EL|Los|LOS|Las|LAS)\s*[A-ZÀ-Ý]")
+_NAMED = re.compile(r"(?:(?:The|THE|La|LA|Le|LE|Les|LES|El|EL|Los|LOS|Las|LAS)\s+|L['’]\s*)"
+                    r"[A-ZÀ-Ý]")
 #: a first-person subject, its apposition after the comma: "We, the participants …"
 _FIRST_PERSON = re.compile(r"(?:We|WE|Nous|NOUS|Nosotros|Nosotras|NOSOTROS)\s*,")
 #: the words that open a segment on how the body met (participles of meeting, convening,
@@ -77,7 +78,7 @@ def _tells_how_they_met(segment: str) -> bool:
 
 def is_formula(text: str) -> bool:
     """Whether ``text`` has the form of an enacting formula (see the module docstring); its
-    place in the document is :func:`formula_rows`'s to check."""
+    place in the document is :func:`formulas_as_other`'s to check."""
     text = text.strip()
     if not text.endswith(",") or parse_numbering(text)[2]:
         return False
@@ -99,7 +100,7 @@ def is_formula(text: str) -> bool:
     return True
 
 
-def formula_rows(clauses: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
+def formulas_as_other(clauses: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
     """``pred`` (clause-type output, same index as ``clauses``) with its enacting formulas typed
     ``other``: a clause of formula form before the first clause ``pred`` types preambular or
     operative in its document (or that clause itself). ``proba_*`` stay the model's own, and

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.models.formulas import formula_rows, is_formula
+from pipelines.models.formulas import formulas_as_other, is_formula
 
 FORMULAS = [
     "The General Assembly,",
@@ -36,6 +36,8 @@ NOT_FORMULAS = [
     "Recalling its earlier work on the safety of coastal navigation,",
     "La Conférence, reconnaissant que les phares anciens demandent des soins,",
     "La Conferencia, consciente de que los faros antiguos necesitan cuidados,",
+    "THEREFORE, THE KEEPERS SHALL LOG EVERY SHIP,",
+    "Theodora, keeper of the northern light,",
 ]
 
 
@@ -70,10 +72,10 @@ def test_formulas_before_the_preamble_become_other_with_the_models_probabilities
     types = ["other", "preambular", "preambular", "operative", "operative", "other",
              "preambular", "preambular"]
     pred = _pred(types, [0.9, 0.3, 0.01, 0.01, 0.2, 0.95, 0.25, 0.02])
-    out = formula_rows(clauses, pred)
+    out = formulas_as_other(clauses, pred)
     assert out["type"].tolist() == ["other", "other", "preambular", "operative", "operative",
                                     "other", "other", "preambular"]
     assert out["type_score"].tolist()[1] == 0.3 and out["type_score"].tolist()[6] == 0.25
     assert out[["proba_operative", "proba_other", "proba_preambular"]].equals(
         pred[["proba_operative", "proba_other", "proba_preambular"]])
-    assert formula_rows(clauses, pred.assign(type="other")).equals(pred.assign(type="other"))
+    assert formulas_as_other(clauses, pred.assign(type="other")).equals(pred.assign(type="other"))
