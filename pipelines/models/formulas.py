@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipelines.models.lists import document_rows
 from pipelines.text.numbering import parse_numbering
+from pipelines.text.tokens import first_words
 from pipelines.text.wordclasses import wordset
 
 #: the type of an enacting formula
@@ -56,19 +57,18 @@ _CONJUNCTIONS = wordset("and et y e")
 _PREAMBLE_WORD = re.compile(r"(?:\w+(?:ing|ed|ant|ante|ando|iendo|ado|ada)|conscious|aware|"
                             r"consciente|conscients?|mindful|deeply|convinced|convaincue?)$",
                             re.IGNORECASE)
-_SEGMENT_WORDS = re.compile(r"[^\W\d_][\w'’\-]*")
 
 
-def _first_words(segment: str) -> list[str]:
+def _segment_opening(segment: str) -> list[str]:
     """The segment's first two words, lower case, after a leading "and"/"et"/"y"."""
-    words = [w.lower() for w in _SEGMENT_WORDS.findall(segment, 0, 80)[:3]]
+    words = first_words(segment, 3)
     if words and words[0] in _CONJUNCTIONS:
         words = words[1:]
     return words[:2]
 
 
 def _tells_how_they_met(segment: str) -> bool:
-    words = _first_words(segment)
+    words = _segment_opening(segment)
     if not words:
         return False
     if words[0] in _PERFECT:
@@ -94,7 +94,7 @@ def is_formula(text: str) -> bool:
     if rest and not _tells_how_they_met(rest[0]):
         return False
     for segment in rest:
-        words = _first_words(segment)
+        words = _segment_opening(segment)
         if words and _PREAMBLE_WORD.match(words[0]) and not _tells_how_they_met(segment):
             return False
     return True
